@@ -1,0 +1,17 @@
+//! The VBS backup-sharing API: model, queries, signing, auth, errors, and the client.
+//!
+//! Imports flow one way: `tui`, `output` and `server` use this module; it uses neither.
+
+pub mod auth;
+mod client;
+pub mod error;
+pub mod model;
+pub mod query;
+pub mod sign;
+pub mod time;
+
+pub use auth::{Auth, PasswordAuth, Secret};
+pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY};
+pub use error::ApiError;
+pub use model::{Backup, Sharing};
+pub use query::{CountQuery, Filters, ListQuery, SortDir, SortKey};

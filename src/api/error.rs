@@ -1,0 +1,359 @@
+//! Typed errors at the API boundary, read from any of the three error body shapes.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::model::BodyError;
+
+/// How much of a non-JSON error body is kept (a gateway's HTML page, say).
+pub const RAW_EXCERPT_CHARS: usize = 300;
+
+/// What the server said in an error answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+    /// The body as text, cut to [`RAW_EXCERPT_CHARS`], when it was not JSON.
+    pub raw: Option<String>,
+}
+
+/// Reads an error body: (`error_code`, `error_msg`), else (`code`, `message`), else the same
+/// one level down in any nested object (`error`, `badRequest`, `itemNotFound`, …).
+pub fn parse_error_body(body: &str) -> ErrorBody {
+    let trimmed = body.trim();
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(trimmed) else {
+        let raw = (!trimmed.is_empty()).then(|| excerpt(trimmed));
+        return ErrorBody {
+            raw,
+            ..ErrorBody::default()
+        };
+    };
+    let text = |v: Option<&Value>| -> Option<String> {
+        match v? {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let mut out = ErrorBody {
+        request_id: text(map.get("request_id")),
+        ..ErrorBody::default()
+    };
+    let top = (text(map.get("error_code")), text(map.get("error_msg")));
+    let flat = (text(map.get("code")), text(map.get("message")));
+    if top.0.is_some() || top.1.is_some() {
+        (out.code, out.message) = top;
+    } else if flat.0.is_some() || flat.1.is_some() {
+        (out.code, out.message) = flat;
+    } else {
+        for v in map.values() {
+            if let Value::Object(inner) = v {
+                let pair = (
+                    text(inner.get("code")).or_else(|| text(inner.get("error_code"))),
+                    text(inner.get("message")).or_else(|| text(inner.get("error_msg"))),
+                );
+                if pair.0.is_some() || pair.1.is_some() {
+                    (out.code, out.message) = pair;
+                    out.request_id = out.request_id.or_else(|| text(inner.get("request_id")));
+                    break;
+                }
+            }
+        }
+    }
+    if out.code.is_none() && out.message.is_none() {
+        out.raw = Some(excerpt(trimmed));
+    }
+    out
+}
+
+/// The first [`RAW_EXCERPT_CHARS`] characters of `s` on one line, with `…` when cut.
+pub fn excerpt(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>();
+    let squeezed = one_line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if squeezed.chars().count() > RAW_EXCERPT_CHARS {
+        let cut: String = squeezed.chars().take(RAW_EXCERPT_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        squeezed
+    }
+}
+
+/// An answer outside 2xx.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusError {
+    pub status: u16,
+    pub body: ErrorBody,
+    /// The `Retry-After` header, when the server sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl StatusError {
+    /// The server's code, if it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.body.code.as_deref()
+    }
+
+    /// One sentence on what to try for this status and code.
+    pub fn hint(&self) -> &'static str {
+        let code = self.code().unwrap_or("");
+        match (self.status, code) {
+            (404, "APIGW.0101") => {
+                "the endpoint does not offer this API: check --endpoint and --region (VBS may not exist in that region)"
+            }
+            (401, "IAM.0066") => {
+                "the token has expired: get a new one or use AK/SK or password credentials"
+            }
+            (401, "APIGW.0301") => {
+                "check the access key and secret key, and that this machine's clock is within 15 minutes of real time"
+            }
+            (400, _) => "a filter or argument was rejected: check the values given",
+            (401, _) => {
+                "check the credentials (token, AK/SK or password) and, for AK/SK, the machine's clock"
+            }
+            (403, _) => {
+                "the credentials lack permission for VBS in this project: ask for the VBS roles (e.g. VBS Administrator)"
+            }
+            (404, _) => "not found: check the sharing or backup ID and the project ID",
+            (405, _) => "the server does not allow this method here: check --endpoint",
+            (406, _) => "the server cannot answer in JSON: check --endpoint",
+            (407, _) => "a proxy wants authentication: check HTTPS_PROXY and its credentials",
+            (408, _) => "the server timed out waiting for the request: try again",
+            (409, _) => {
+                "the request conflicts with the current state (already shared or being changed): refresh and retry"
+            }
+            (429, _) => "too many requests: wait a moment and retry",
+            (500, _) => "the service failed internally: retry later",
+            (501, _) => "the service does not implement this call at this endpoint",
+            (502, _) => "the gateway got a bad answer from VBS: retry later",
+            (503, _) => "the service is unavailable: retry later",
+            (504, _) => "the gateway timed out waiting for VBS: retry later",
+            _ => "see the server's message",
+        }
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(reason) = reason_phrase(self.status) {
+            write!(f, " {reason}")?;
+        }
+        match (&self.body.code, &self.body.message) {
+            (Some(c), Some(m)) => write!(f, ": {c}: {m}")?,
+            (Some(c), None) => write!(f, ": {c}")?,
+            (None, Some(m)) => write!(f, ": {m}")?,
+            (None, None) => {
+                if let Some(raw) = &self.body.raw {
+                    write!(f, ": {raw}")?;
+                }
+            }
+        }
+        if let Some(id) = &self.body.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        write!(f, "; {}", self.hint())
+    }
+}
+
+fn reason_phrase(status: u16) -> Option<&'static str> {
+    Some(match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// Everything a call to VBS (or IAM) can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The server answered outside 2xx.
+    #[error("{0}")]
+    Status(StatusError),
+    /// No connection could be made.
+    #[error(
+        "cannot connect to {host}: {detail}; check the endpoint and that the service is reachable"
+    )]
+    Connect { host: String, detail: String },
+    /// The host name did not resolve.
+    #[error("cannot resolve {host}: {detail}; check the endpoint or region spelling and DNS")]
+    Dns { host: String, detail: String },
+    /// TLS failed (unknown CA, bad certificate).
+    #[error("TLS handshake with {host} failed: {detail}; use --ca-cert for a private CA")]
+    Tls { host: String, detail: String },
+    /// No complete answer within the timeout.
+    #[error("no answer from {host} within {}s; the server may be overloaded, or raise --timeout", .after.as_secs_f32())]
+    Timeout { host: String, after: Duration },
+    /// The answer was larger than the body cap.
+    #[error("the response from {host} exceeded {} MiB; refusing to read more", .limit / (1024 * 1024))]
+    TooLarge { host: String, limit: usize },
+    /// A 2xx answer whose body is not the documented shape.
+    #[error("HTTP {status} from {host} with an unreadable body: {source}")]
+    Body {
+        host: String,
+        status: u16,
+        #[source]
+        source: BodyError,
+    },
+    /// Signing-in at IAM did not yield a token.
+    #[error("IAM sign-in failed: {0}")]
+    Auth(String),
+    /// Anything else reqwest reports (a malformed URL, a connection reset mid-body…).
+    #[error("request to {host} failed: {detail}")]
+    Other { host: String, detail: String },
+}
+
+impl ApiError {
+    /// The HTTP status, for answers that had one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status(s) => Some(s.status),
+            ApiError::Body { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's error code, when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Status(s) => s.code(),
+            _ => None,
+        }
+    }
+
+    /// The request ID, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Status(s) => s.body.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether a GET failing this way is worth retrying.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Status(s) => matches!(s.status, 429 | 500 | 502 | 503 | 504),
+            ApiError::Connect { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/errors");
+
+    fn fixture(name: &str) -> ErrorBody {
+        parse_error_body(&std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap())
+    }
+
+    #[test]
+    fn all_three_shapes() {
+        let gw = fixture("apigw_0101_api_not_exist.json");
+        assert_eq!(gw.code.as_deref(), Some("APIGW.0101"));
+        assert_eq!(
+            gw.request_id.as_deref(),
+            Some("06110fb86d21efd4f9139b30d7cded73")
+        );
+        let vbs = fixture("vbs_error_object.json");
+        assert_eq!(
+            (vbs.code.as_deref(), vbs.message.as_deref()),
+            (Some("XXX"), Some("XXXX"))
+        );
+        let native = fixture("vbs_native_badrequest.json");
+        assert_eq!(native.code.as_deref(), Some("XXXX"));
+        let nf = fixture("vbs_native_itemnotfound.json");
+        assert_eq!(nf.code.as_deref(), Some("404"));
+        assert!(nf.message.unwrap().contains("could not be found"));
+        let iam = fixture("iam_0001_unauthorized.json");
+        assert_eq!(iam.code.as_deref(), Some("IAM.0001"));
+        let ks = fixture("iam_keystone_style_404.json");
+        assert_eq!(ks.code.as_deref(), Some("404"));
+        let gw301 = fixture("apigw_0301_get_secretkey_failed.json");
+        assert_eq!(gw301.code.as_deref(), Some("APIGW.0301"));
+    }
+
+    #[test]
+    fn non_json_is_kept_short_and_on_one_line() {
+        let html = format!(
+            "<html>\n<body>502 Bad Gateway</body>{}</html>",
+            "x".repeat(1000)
+        );
+        let b = parse_error_body(&html);
+        let raw = b.raw.unwrap();
+        assert!(raw.starts_with("<html> <body>502 Bad Gateway"));
+        assert!(raw.chars().count() <= RAW_EXCERPT_CHARS + 1 && raw.ends_with('…'));
+        assert_eq!(parse_error_body("").raw, None);
+        assert!(parse_error_body("[1,2]").raw.is_some());
+    }
+
+    #[test]
+    fn messages_name_code_request_and_hint() {
+        let e = StatusError {
+            status: 404,
+            body: fixture("apigw_0101_api_not_exist.json"),
+            retry_after: None,
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with("HTTP 404 Not Found: APIGW.0101: The API does not exist"),
+            "{text}"
+        );
+        assert!(text.contains("request ID 06110fb86d21efd4f9139b30d7cded73"));
+        assert!(text.contains("--region"));
+        for status in [
+            400, 401, 403, 404, 405, 406, 407, 408, 409, 500, 501, 502, 503, 504,
+        ] {
+            let e = StatusError {
+                status,
+                body: ErrorBody::default(),
+                retry_after: None,
+            };
+            assert_ne!(e.hint(), "see the server's message", "{status} has no hint");
+            assert!(!e.to_string().contains('\n'));
+        }
+        let e401 = StatusError {
+            status: 401,
+            body: fixture("apigw_0301_get_secretkey_failed.json"),
+            retry_after: None,
+        };
+        assert!(e401.to_string().contains("clock"));
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        let mk = |status| {
+            ApiError::Status(StatusError {
+                status,
+                body: ErrorBody::default(),
+                retry_after: None,
+            })
+        };
+        for s in [429, 500, 502, 503, 504] {
+            assert!(mk(s).is_retryable(), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 501] {
+            assert!(!mk(s).is_retryable(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! vbshare: a keyboard-driven terminal browser and CLI for Volume Backup Service (VBS)
+//! backup sharings on Huawei Cloud and Open Telekom Cloud.
+//!
+//! - [`api`]: the typed client (model, canonical queries, `SDK-HMAC-SHA256`, auth, errors);
+//! - [`config`], [`cli`], [`output`]: settings resolution, the command line, and renderers.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod output;
+pub mod text;

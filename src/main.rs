@@ -1,0 +1,3 @@
+//! vbshare entry point (wired in the next commit).
+
+fn main() {}
