@@ -2,10 +2,12 @@
 //! backup sharings on Huawei Cloud and Open Telekom Cloud.
 //!
 //! - [`api`]: the typed client (model, canonical queries, `SDK-HMAC-SHA256`, auth, errors);
+//! - [`server`]: an embedded VBS-compatible server for `--demo`, `serve` and tests;
 //! - [`config`], [`cli`], [`output`]: settings resolution, the command line, and renderers.
 
 pub mod api;
 pub mod cli;
 pub mod config;
 pub mod output;
+pub mod server;
 pub mod text;
