@@ -3,6 +3,7 @@
 //!
 //! - [`api`]: the typed client (model, canonical queries, `SDK-HMAC-SHA256`, auth, errors);
 //! - [`server`]: an embedded VBS-compatible server for `--demo`, `serve` and tests;
+//! - [`tui`]: the full-screen browser;
 //! - [`config`], [`cli`], [`output`]: settings resolution, the command line, and renderers.
 
 pub mod api;
@@ -11,3 +12,4 @@ pub mod config;
 pub mod output;
 pub mod server;
 pub mod text;
+pub mod tui;

@@ -1,0 +1,352 @@
+//! The browser's state and its one entry point, [`App::update`]: a message in, at most one
+//! effect out, no I/O.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::layout::Rect;
+
+use super::form::Form;
+use super::theme::Theme;
+use super::worker::{FetchRequest, FetchResult};
+use super::{HeaderInfo, Options};
+use crate::api::ApiError;
+use crate::api::model::Sharing;
+use crate::api::query::{ListQuery, SortDir, SortKey};
+
+mod fetch;
+mod keys;
+
+/// The page sizes `+` and `-` step through.
+pub const PAGE_SIZES: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
+
+/// The page size when none is given.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// Everything that can happen to the App.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key press (releases are ignored).
+    Key(KeyEvent),
+    /// A mouse event (only arrives when mouse support is on).
+    Mouse(MouseEvent),
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+    /// The worker answered.
+    Fetched(Box<FetchResult>),
+    /// The spinner's clock, which only runs while a request is pending.
+    Tick,
+}
+
+/// What the run loop should do after an update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Hand this query to the fetch worker.
+    Fetch(FetchRequest),
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Leave the browser.
+    Quit,
+}
+
+/// Where typed keys go when no view is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The sharings table: keys move and act.
+    Table,
+    /// The filter form: keys edit the focused field.
+    Form,
+}
+
+/// A full-screen view over the browser, with its scroll offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The key list.
+    Help {
+        /// Lines scrolled off the top.
+        scroll: usize,
+    },
+    /// Every field of the selected sharing.
+    Detail {
+        /// Lines scrolled off the top.
+        scroll: usize,
+    },
+    /// The selected sharing's JSON as the server sent it.
+    Raw {
+        /// Lines scrolled off the top.
+        scroll: usize,
+    },
+}
+
+/// A failed call, reduced to what the screen shows (all text sanitized when drawn).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// Which call failed: `list` or `count`.
+    pub call: &'static str,
+    /// The HTTP status, if there was an answer.
+    pub status: Option<u16>,
+    /// The server's error code.
+    pub code: Option<String>,
+    /// The server's message, when it sent one.
+    pub message: Option<String>,
+    /// The request ID, when the server sent one.
+    pub request_id: Option<String>,
+    /// What to try, for answers with a status.
+    pub hint: Option<String>,
+    /// The full one-line description with a hint.
+    pub summary: String,
+}
+
+impl ErrorInfo {
+    /// Reduces an API error.
+    pub fn from_api(call: &'static str, e: &ApiError) -> Self {
+        let (message, hint) = match e {
+            ApiError::Status(s) => (
+                s.body.message.clone().or_else(|| s.body.raw.clone()),
+                Some(s.hint().to_owned()),
+            ),
+            _ => (None, None),
+        };
+        ErrorInfo {
+            call,
+            status: e.status(),
+            code: e.code().map(str::to_owned),
+            message,
+            request_id: e.request_id().map(str::to_owned),
+            hint,
+            summary: e.to_string(),
+        }
+    }
+}
+
+/// The whole state of the browser.
+#[derive(Debug)]
+pub struct App {
+    /// Profile, region, project and endpoint for the header.
+    pub header: HeaderInfo,
+    /// Styles.
+    pub theme: Theme,
+    /// The filter inputs.
+    pub form: Form,
+    /// Table or form.
+    pub focus: Focus,
+    /// The open full-screen view, if any.
+    pub view: Option<View>,
+    /// The query being shown or fetched (sort key, direction, limit and offset always set).
+    pub query: ListQuery,
+    /// Bumped for every query sent; answers for older generations are dropped.
+    pub generation: u64,
+    /// The query the rows on screen answer.
+    pub shown: Option<ListQuery>,
+    /// The rows of the current page.
+    pub rows: Vec<Sharing>,
+    /// The number of sharings matching the filters, once counted.
+    pub total: Option<u64>,
+    /// Index of the selected row in `rows`.
+    pub selected: usize,
+    /// Index of the first row drawn.
+    pub scroll: usize,
+    /// A request is pending (debouncing or in flight).
+    pub loading: bool,
+    /// The spinner's frame.
+    pub spinner: usize,
+    /// The last failure, until a success or a dismissal.
+    pub error: Option<ErrorInfo>,
+    /// Whether the error panel is open.
+    pub error_open: bool,
+    /// Wall time of the last answered request.
+    pub latency: Option<Duration>,
+    /// A one-off message for the footer (cleared by the next key).
+    pub notice: Option<String>,
+    /// The clock for relative ages, in Unix seconds (injected, so frames are reproducible).
+    pub now: i64,
+    /// The terminal size.
+    pub size: (u16, u16),
+    /// Mouse support is on.
+    pub mouse: bool,
+    /// The user asked to quit.
+    pub quit: bool,
+    dirty: bool,
+}
+
+impl App {
+    /// A fresh App from the options; call [`App::start`] for the first fetch.
+    pub fn new(options: &Options, now: i64) -> Self {
+        let mut query = options.initial.clone();
+        query.sort_key = Some(query.sort_key.unwrap_or_default());
+        query.sort_dir = Some(query.sort_dir.unwrap_or_default());
+        let limit = query.limit.filter(|l| *l > 0).unwrap_or(DEFAULT_PAGE_SIZE);
+        query.limit = Some(limit);
+        query.offset = Some(query.offset.unwrap_or(0) / u64::from(limit) * u64::from(limit));
+        App {
+            header: options.header.clone(),
+            theme: Theme::new(options.no_color),
+            form: Form::from_filters(&query.filters),
+            focus: Focus::Table,
+            view: None,
+            query,
+            generation: 0,
+            shown: None,
+            rows: Vec::new(),
+            total: None,
+            selected: 0,
+            scroll: 0,
+            loading: false,
+            spinner: 0,
+            error: None,
+            error_open: false,
+            latency: None,
+            notice: None,
+            now,
+            size: (80, 24),
+            mouse: options.mouse,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The first fetch.
+    pub fn start(&mut self) -> Option<Effect> {
+        Some(self.fetch(false, true))
+    }
+
+    /// Whether anything visible changed since the last call (and resets the flag).
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// Sets the clock used for relative ages.
+    pub fn set_now(&mut self, now: i64) {
+        self.now = now;
+    }
+
+    /// The whole screen.
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    /// The sort key in effect.
+    pub fn sort_key(&self) -> SortKey {
+        self.query.sort_key.unwrap_or_default()
+    }
+
+    /// The sort direction in effect.
+    pub fn sort_dir(&self) -> SortDir {
+        self.query.sort_dir.unwrap_or_default()
+    }
+
+    /// The page size in effect.
+    pub fn page_size(&self) -> u32 {
+        self.query.limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1)
+    }
+
+    /// The offset in effect.
+    pub fn offset(&self) -> u64 {
+        self.query.offset.unwrap_or(0)
+    }
+
+    /// The selected sharing, if any.
+    pub fn selected_row(&self) -> Option<&Sharing> {
+        self.rows.get(self.selected)
+    }
+
+    /// Handles one message; returns what the run loop should do.
+    pub fn update(&mut self, msg: Msg) -> Option<Effect> {
+        match msg {
+            Msg::Key(key) => {
+                if key.kind == KeyEventKind::Release {
+                    return None;
+                }
+                if self.notice.take().is_some() {
+                    self.dirty = true;
+                }
+                self.on_key(key)
+            }
+            Msg::Mouse(m) => self.on_mouse(m),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                self.clamp_view();
+                self.keep_selection_visible();
+                None
+            }
+            Msg::Fetched(result) => self.on_fetched(result),
+            Msg::Tick => {
+                if self.loading {
+                    self.spinner = self.spinner.wrapping_add(1);
+                    self.dirty = true;
+                }
+                None
+            }
+        }
+    }
+
+    /// Rows of the table body on screen (at least one).
+    pub fn body_height(&self) -> usize {
+        super::ui::layout(self.area(), self)
+            .table_body
+            .height
+            .max(1) as usize
+    }
+
+    /// Moves the selection to `index` (clamped) and scrolls it into view.
+    fn select(&mut self, index: usize) {
+        let index = index.min(self.rows.len().saturating_sub(1));
+        if index != self.selected {
+            self.selected = index;
+            self.dirty = true;
+            if let Some(View::Detail { scroll }) = &mut self.view {
+                *scroll = 0;
+            }
+        }
+        self.keep_selection_visible();
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let h = self.body_height();
+        let before = self.scroll;
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + h {
+            self.scroll = self.selected + 1 - h;
+        }
+        // No empty space below the last row when the page would fit.
+        let max_scroll = self.rows.len().saturating_sub(h);
+        self.scroll = self.scroll.min(max_scroll);
+        if self.scroll != before {
+            self.dirty = true;
+        }
+    }
+
+    /// Keeps the open view's scroll within its content.
+    fn clamp_view(&mut self) {
+        let Some(view) = self.view else { return };
+        let max = super::ui::view_max_scroll(self, view);
+        if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
+            &mut self.view
+        {
+            *scroll = (*scroll).min(max);
+        }
+    }
+
+    fn copy(&mut self, backup: bool) -> Option<Effect> {
+        let row = self.selected_row()?;
+        let (what, id) = if backup {
+            (
+                "backup ID",
+                row.backup_id
+                    .clone()
+                    .or_else(|| row.backup.as_ref()?.id.clone()),
+            )
+        } else {
+            ("sharing ID", row.id.clone())
+        };
+        let id = id.filter(|s| !s.is_empty())?;
+        self.notice = Some(format!("copied {what} {}", crate::text::sanitize(&id)));
+        self.dirty = true;
+        Some(Effect::Copy(id))
+    }
+}
+
+#[cfg(test)]
+mod tests;

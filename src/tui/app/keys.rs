@@ -1,0 +1,262 @@
+//! Key and mouse handling for [`App`].
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::{App, Effect, Focus, PAGE_SIZES, View};
+use crate::tui::form::{self, EditOutcome, Field};
+use crate::tui::keymap::{self, Action, ViewAction};
+use crate::tui::ui;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return Some(self.quit());
+        }
+        if let Some(view) = self.view {
+            return self.on_view_key(view, &key);
+        }
+        match self.focus {
+            Focus::Form => self.on_form_key(&key),
+            Focus::Table => keymap::table_action(&key).and_then(|a| self.act(a)),
+        }
+    }
+
+    fn quit(&mut self) -> Effect {
+        self.quit = true;
+        Effect::Quit
+    }
+
+    fn act(&mut self, action: Action) -> Option<Effect> {
+        use Action as A;
+        let h = self.body_height();
+        match action {
+            A::Quit => return Some(self.quit()),
+            A::Down => self.select(self.selected.saturating_add(1)),
+            A::Up => self.select(self.selected.saturating_sub(1)),
+            A::First => self.select(0),
+            A::Last => self.select(usize::MAX),
+            A::PageDown => self.select(self.selected.saturating_add(h)),
+            A::PageUp => self.select(self.selected.saturating_sub(h)),
+            A::NextPage => return self.next_page(),
+            A::PrevPage => return self.prev_page(),
+            A::FocusName => {
+                self.form.focus(Field::Name);
+                self.set_focus(Focus::Form);
+            }
+            A::FocusForm => self.set_focus(Focus::Form),
+            A::FocusFormLast => {
+                self.form.prev();
+                self.set_focus(Focus::Form);
+            }
+            A::ToggleDirection => {
+                self.query.filters.share_to_me = !self.query.filters.share_to_me;
+                self.total = None;
+                return Some(self.query_changed(false, true));
+            }
+            A::CycleSort => {
+                self.query.sort_key = Some(self.sort_key().next());
+                return Some(self.query_changed(false, false));
+            }
+            A::FlipSort => {
+                self.query.sort_dir = Some(self.sort_dir().flip());
+                return Some(self.query_changed(false, false));
+            }
+            A::PageSizeUp | A::PageSizeDown => {
+                return self.step_page_size(action == A::PageSizeUp);
+            }
+            A::Refresh => return Some(self.fetch(false, true)),
+            A::ClearFilters => {
+                if self.form.clear_all() {
+                    self.form.apply_to(&mut self.query.filters);
+                    return Some(self.query_changed(false, true));
+                }
+            }
+            A::RawJson => self.open(View::Raw { scroll: 0 }),
+            A::Detail => self.open(View::Detail { scroll: 0 }),
+            A::CopySharingId => return self.copy(false),
+            A::CopyBackupId => return self.copy(true),
+            A::Help => {
+                self.view = Some(View::Help { scroll: 0 });
+                self.dirty = true;
+            }
+            A::Back => {
+                if self.error_open {
+                    self.error_open = false;
+                    self.dirty = true;
+                }
+            }
+        }
+        None
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        self.focus = focus;
+        self.dirty = true;
+    }
+
+    fn open(&mut self, view: View) {
+        if self.selected_row().is_some() {
+            self.view = Some(view);
+            self.dirty = true;
+        }
+    }
+
+    fn next_page(&mut self) -> Option<Effect> {
+        let size = u64::from(self.page_size());
+        let next = self.offset() + size;
+        let more = match self.total {
+            Some(total) => next < total,
+            None => self.rows.len() as u64 >= size,
+        };
+        if !more {
+            return None;
+        }
+        self.query.offset = Some(next);
+        Some(self.fetch(false, false))
+    }
+
+    fn prev_page(&mut self) -> Option<Effect> {
+        if self.offset() == 0 {
+            return None;
+        }
+        let size = u64::from(self.page_size());
+        self.query.offset = Some(self.offset().saturating_sub(size) / size * size);
+        Some(self.fetch(false, false))
+    }
+
+    fn step_page_size(&mut self, up: bool) -> Option<Effect> {
+        let cur = self.page_size();
+        let new = if up {
+            PAGE_SIZES.iter().copied().find(|s| *s > cur)
+        } else {
+            PAGE_SIZES.iter().rev().copied().find(|s| *s < cur)
+        }?;
+        self.query.limit = Some(new);
+        // Keep the first row of the current page on the new page.
+        let size = u64::from(new);
+        self.query.offset = Some(self.offset() / size * size);
+        Some(self.fetch(false, false))
+    }
+
+    fn on_form_key(&mut self, key: &KeyEvent) -> Option<Effect> {
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => {
+                self.form.next();
+                self.dirty = true;
+                None
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.form.prev();
+                self.dirty = true;
+                None
+            }
+            KeyCode::Esc => {
+                self.set_focus(Focus::Table);
+                None
+            }
+            KeyCode::Enter => {
+                self.set_focus(Focus::Table);
+                self.form.apply_to(&mut self.query.filters);
+                let changed = self.shown.as_ref().map(|s| &s.filters) != Some(&self.query.filters);
+                // Skip the debounce: send now (the worker drops a pending debounced query).
+                (changed || self.loading).then(|| self.query_changed(false, true))
+            }
+            _ => {
+                let req = form::input_request(key)?;
+                match self.form.edit(req) {
+                    EditOutcome::Value => {
+                        self.form.apply_to(&mut self.query.filters);
+                        Some(self.query_changed(true, true))
+                    }
+                    EditOutcome::Cursor => {
+                        self.dirty = true;
+                        None
+                    }
+                    EditOutcome::Nothing => None,
+                }
+            }
+        }
+    }
+
+    fn on_view_key(&mut self, view: View, key: &KeyEvent) -> Option<Effect> {
+        let toggle = match view {
+            View::Help { .. } => KeyCode::Char('?'),
+            View::Detail { .. } => KeyCode::Enter,
+            View::Raw { .. } => KeyCode::Char('J'),
+        };
+        let page = usize::from(self.size.1.saturating_sub(4)).max(1);
+        match keymap::view_action(key, toggle)? {
+            ViewAction::Close => {
+                self.view = None;
+                self.dirty = true;
+            }
+            ViewAction::Quit => return Some(self.quit()),
+            ViewAction::Scroll(n) => self.scroll_view(n as isize),
+            ViewAction::PageDown => self.scroll_view(page as isize),
+            ViewAction::PageUp => self.scroll_view(-(page as isize)),
+            ViewAction::Top => self.scroll_view(isize::MIN),
+            ViewAction::Bottom => self.scroll_view(isize::MAX),
+            ViewAction::CopySharingId => return self.copy(false),
+            ViewAction::CopyBackupId => return self.copy(true),
+        }
+        None
+    }
+
+    fn scroll_view(&mut self, by: isize) {
+        let Some(view) = self.view else { return };
+        let max = ui::view_max_scroll(self, view);
+        if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
+            &mut self.view
+        {
+            let new = scroll.saturating_add_signed(by).min(max);
+            if new != *scroll {
+                *scroll = new;
+                self.dirty = true;
+            }
+        }
+    }
+
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Option<Effect> {
+        if !self.mouse {
+            return None;
+        }
+        let up = match m.kind {
+            MouseEventKind::ScrollUp => true,
+            MouseEventKind::ScrollDown => false,
+            MouseEventKind::Down(MouseButton::Left) => return self.click(m.column, m.row),
+            _ => return None,
+        };
+        if self.view.is_some() {
+            self.scroll_view(if up { -3 } else { 3 });
+        } else if up {
+            self.select(self.selected.saturating_sub(1));
+        } else {
+            self.select(self.selected.saturating_add(1));
+        }
+        None
+    }
+
+    fn click(&mut self, x: u16, y: u16) -> Option<Effect> {
+        if self.view.is_some() {
+            return None;
+        }
+        let areas = ui::layout(self.area(), self);
+        let pos = ratatui::layout::Position::new(x, y);
+        if areas.table_body.contains(pos) {
+            let index = self.scroll + usize::from(y - areas.table_body.y);
+            if index < self.rows.len() {
+                self.focus = Focus::Table;
+                self.select(index);
+                self.dirty = true;
+            }
+            return None;
+        }
+        if areas.tabs.contains(pos) {
+            let want_to_me = ui::header::tab_at(x - areas.tabs.x)?;
+            if want_to_me != self.query.filters.share_to_me {
+                return self.act(Action::ToggleDirection);
+            }
+        }
+        None
+    }
+}

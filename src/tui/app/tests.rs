@@ -1,0 +1,531 @@
+use std::time::Duration;
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::*;
+use crate::api::error::{ErrorBody, StatusError};
+use crate::tui::fixtures::{self, NOW, answer, loaded, page};
+use crate::tui::form::Field;
+
+fn key(app: &mut App, code: KeyCode) -> Option<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Option<Effect> {
+    key(app, KeyCode::Char(c))
+}
+
+fn ctrl(app: &mut App, c: char) -> Option<Effect> {
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+fn fetch(e: Option<Effect>) -> FetchRequest {
+    match e {
+        Some(Effect::Fetch(r)) => r,
+        other => panic!("expected a fetch, got {other:?}"),
+    }
+}
+
+fn status_error(status: u16) -> ApiError {
+    ApiError::Status(StatusError {
+        status,
+        body: ErrorBody {
+            code: Some("VolumeBackup.0900".into()),
+            message: Some("service unavailable".into()),
+            request_id: Some("req-1".into()),
+            raw: None,
+        },
+        retry_after: None,
+    })
+}
+
+#[test]
+fn start_fetches_with_defaults_and_prefills_the_form() {
+    let mut options = fixtures::options();
+    options.initial.filters.name = "db".into();
+    options.initial.filters.share_to_me = true;
+    options.initial.limit = Some(20);
+    options.initial.offset = Some(45);
+    let mut app = App::new(&options, NOW);
+    let req = fetch(app.start());
+    assert_eq!(req.generation, 1);
+    assert!(!req.debounce && req.count);
+    assert_eq!(req.query.limit, Some(20));
+    assert_eq!(req.query.offset, Some(40), "rounded down to a page");
+    assert_eq!(req.query.sort_key, Some(SortKey::CreatedAt));
+    assert_eq!(req.query.sort_dir, Some(SortDir::Desc));
+    assert_eq!(app.form.value(Field::Name), "db");
+    assert!(app.loading);
+}
+
+#[test]
+fn moving_stays_in_range() {
+    let mut app = loaded(80, 24);
+    assert!(key(&mut app, KeyCode::Up).is_none());
+    assert_eq!(app.selected, 0);
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 2);
+    ch(&mut app, 'k');
+    assert_eq!(app.selected, 1);
+    ch(&mut app, 'G');
+    assert_eq!(app.selected, 49);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 49);
+    assert!(
+        app.scroll > 0 && app.scroll <= 49,
+        "scrolled to show the last row"
+    );
+    key(&mut app, KeyCode::Home);
+    assert_eq!((app.selected, app.scroll), (0, 0));
+    key(&mut app, KeyCode::End);
+    assert_eq!(app.selected, 49);
+    ch(&mut app, 'g');
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn page_keys_scroll_by_the_visible_height() {
+    let mut app = loaded(80, 24);
+    let h = app.body_height();
+    assert!(h > 5);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected, h);
+    assert!(app.selected >= app.scroll && app.selected < app.scroll + h);
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(app.selected, 0);
+    ctrl(&mut app, 'd');
+    assert_eq!(app.selected, h);
+}
+
+#[test]
+fn next_and_previous_page() {
+    let mut app = loaded(80, 24);
+    assert!(ch(&mut app, '[').is_none(), "no page before the first");
+    let req = fetch(ch(&mut app, ']'));
+    assert_eq!(req.query.offset, Some(50));
+    assert!(!req.count, "paging keeps the total");
+    answer(&mut app, page(50, 50), 1234);
+    assert_eq!(
+        crate::tui::ui::footer::position(&app),
+        "rows 51–100 of 1,234 · page 2/25"
+    );
+    assert_eq!(fetch(ch(&mut app, 'n')).query.offset, Some(100));
+    assert_eq!(fetch(ch(&mut app, 'p')).query.offset, Some(50));
+    assert_eq!(fetch(ch(&mut app, '[')).query.offset, Some(0));
+}
+
+#[test]
+fn no_page_past_the_total() {
+    let mut app = fixtures::app(80, 24);
+    answer(&mut app, page(0, 50), 50);
+    assert!(ch(&mut app, ']').is_none());
+    // Without a total, a short page is the last one.
+    let mut app = fixtures::app(80, 24);
+    let g = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: g,
+        list: Ok(page(0, 7)),
+        count: None,
+        latency: Duration::ZERO,
+    })));
+    assert!(ch(&mut app, ']').is_none());
+}
+
+#[test]
+fn slash_types_a_debounced_name_filter_from_the_first_page() {
+    let mut app = loaded(80, 24);
+    fetch(ch(&mut app, ']'));
+    answer(&mut app, page(50, 50), 1234);
+    assert!(ch(&mut app, '/').is_none());
+    assert_eq!(app.focus, Focus::Form);
+    let mut last = None;
+    for c in "db".chars() {
+        last = Some(fetch(ch(&mut app, c)));
+    }
+    let req = last.unwrap();
+    assert!(req.debounce && req.count);
+    assert_eq!(req.query.filters.name, "db");
+    assert_eq!(req.query.offset, Some(0));
+    // `q` is text in the form, not quit.
+    assert_eq!(fetch(ch(&mut app, 'q')).query.filters.name, "dbq");
+    assert!(!app.quit);
+    // Cursor keys move without a fetch.
+    assert!(key(&mut app, KeyCode::Left).is_none());
+    assert!(app.take_dirty());
+}
+
+#[test]
+fn enter_applies_at_once_and_esc_leaves_keeping_the_text() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, '/');
+    fetch(ch(&mut app, 'x'));
+    let req = fetch(key(&mut app, KeyCode::Enter));
+    assert!(!req.debounce, "Enter skips the debounce");
+    assert_eq!(req.query.filters.name, "x");
+    assert_eq!(app.focus, Focus::Table);
+    ch(&mut app, '/');
+    assert!(key(&mut app, KeyCode::Esc).is_none());
+    assert_eq!(app.focus, Focus::Table);
+    assert_eq!(app.form.value(Field::Name), "x");
+    // Ctrl-U clears the field.
+    ch(&mut app, '/');
+    assert_eq!(fetch(ctrl(&mut app, 'u')).query.filters.name, "");
+}
+
+#[test]
+fn enter_without_changes_fetches_nothing() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, '/');
+    assert!(key(&mut app, KeyCode::Enter).is_none());
+}
+
+#[test]
+fn tab_walks_every_field() {
+    let mut app = loaded(80, 24);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Form);
+    let mut seen = vec![app.form.focused()];
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Tab);
+        seen.push(app.form.focused());
+    }
+    assert_eq!(seen, Field::ALL.to_vec());
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.form.focused(), Field::Name);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(app.form.focused(), Field::Az);
+    let req = fetch(ch(&mut app, 'z'));
+    assert_eq!(req.query.filters.availability_zone, "z");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::BackTab);
+    assert_eq!(
+        (app.focus, app.form.focused()),
+        (Focus::Form, Field::ToProject)
+    );
+}
+
+#[test]
+fn direction_sort_and_page_size_go_back_to_the_first_page() {
+    let mut app = loaded(80, 24);
+    fetch(ch(&mut app, ']'));
+    let req = fetch(ch(&mut app, 't'));
+    assert!(req.query.filters.share_to_me && req.count);
+    assert_eq!(req.query.offset, Some(0));
+    assert_eq!(app.total, None, "the other direction has its own total");
+    fetch(ch(&mut app, ']'));
+    let req = fetch(ch(&mut app, 's'));
+    assert_eq!(
+        (req.query.sort_key, req.query.offset),
+        (Some(SortKey::UpdatedAt), Some(0))
+    );
+    let req = fetch(ch(&mut app, 'S'));
+    assert_eq!(req.query.sort_dir, Some(SortDir::Asc));
+    let req = fetch(ch(&mut app, '+'));
+    assert_eq!(req.query.limit, Some(100));
+    let req = fetch(ch(&mut app, '-'));
+    assert_eq!(req.query.limit, Some(50));
+    for _ in 0..10 {
+        let _ = ch(&mut app, '-');
+    }
+    assert_eq!(app.page_size(), 10);
+    assert!(ch(&mut app, '-').is_none());
+}
+
+#[test]
+fn page_size_keeps_the_first_row_in_view() {
+    let mut app = loaded(80, 24);
+    for _ in 0..3 {
+        fetch(ch(&mut app, ']'));
+    }
+    assert_eq!(app.offset(), 150);
+    let req = fetch(ch(&mut app, '+'));
+    assert_eq!((req.query.limit, req.query.offset), (Some(100), Some(100)));
+}
+
+#[test]
+fn refresh_and_clear_filters() {
+    let mut app = loaded(80, 24);
+    let req = fetch(ch(&mut app, 'r'));
+    assert!(req.count && !req.debounce);
+    assert!(ch(&mut app, 'x').is_none(), "nothing to clear");
+    ch(&mut app, '/');
+    ch(&mut app, 'a');
+    key(&mut app, KeyCode::Esc);
+    let req = fetch(ch(&mut app, 'x'));
+    assert_eq!(req.query.filters.name, "");
+    assert_eq!(app.form.value(Field::Name), "");
+}
+
+#[test]
+fn views_open_scroll_and_close() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, 'J');
+    assert_eq!(app.view, Some(View::Raw { scroll: 0 }));
+    ch(&mut app, 'j');
+    assert_eq!(app.view, Some(View::Raw { scroll: 1 }));
+    ch(&mut app, 'G');
+    let Some(View::Raw { scroll: bottom }) = app.view else {
+        panic!()
+    };
+    assert!(bottom > 1);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(
+        app.view,
+        Some(View::Raw { scroll: bottom }),
+        "clamped at the end"
+    );
+    ch(&mut app, 'g');
+    assert_eq!(app.view, Some(View::Raw { scroll: 0 }));
+    ch(&mut app, 'J');
+    assert_eq!(app.view, None);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view, Some(View::Detail { scroll: 0 }));
+    key(&mut app, KeyCode::PageDown);
+    assert!(matches!(app.view, Some(View::Detail { scroll }) if scroll > 0));
+    ch(&mut app, 'q');
+    assert_eq!(app.view, None);
+    assert!(!app.quit, "q closes a view first");
+    ch(&mut app, '?');
+    assert_eq!(app.view, Some(View::Help { scroll: 0 }));
+    assert!(
+        ch(&mut app, 't').is_none(),
+        "keys do not leak through the help"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, None);
+}
+
+#[test]
+fn views_need_a_row() {
+    let mut app = fixtures::app(80, 24);
+    answer(&mut app, Vec::new(), 0);
+    ch(&mut app, 'J');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.view, None);
+    assert!(ch(&mut app, 'y').is_none());
+}
+
+#[test]
+fn copy_ids() {
+    let mut app = loaded(80, 24);
+    let rows = app.rows.clone();
+    assert_eq!(
+        ch(&mut app, 'y'),
+        Some(Effect::Copy(rows[0].id.clone().unwrap()))
+    );
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("copied sharing ID")
+    );
+    ch(&mut app, 'j');
+    assert!(app.notice.is_none(), "a key clears the notice");
+    assert_eq!(
+        ch(&mut app, 'Y'),
+        Some(Effect::Copy(rows[1].backup_id.clone().unwrap()))
+    );
+    ch(&mut app, 'J');
+    assert_eq!(
+        ch(&mut app, 'y'),
+        Some(Effect::Copy(rows[1].id.clone().unwrap()))
+    );
+}
+
+#[test]
+fn quit_keys() {
+    let mut app = loaded(80, 24);
+    assert_eq!(ch(&mut app, 'q'), Some(Effect::Quit));
+    assert!(app.quit);
+    for setup in ['/', '?', 'J'] {
+        let mut app = loaded(80, 24);
+        ch(&mut app, setup);
+        assert_eq!(
+            ctrl(&mut app, 'c'),
+            Some(Effect::Quit),
+            "Ctrl-C quits from {setup}"
+        );
+    }
+}
+
+#[test]
+fn stale_answers_never_replace_newer_ones() {
+    let mut app = loaded(80, 24);
+    let old = app.generation;
+    ch(&mut app, '/');
+    fetch(ch(&mut app, 'a'));
+    let newer = app.generation;
+    assert!(newer > old);
+    let fresh = page(500, 3);
+    answer(&mut app, fresh.clone(), 3);
+    assert_eq!(app.rows, fresh);
+    // The late answer for the old generation arrives now.
+    app.take_dirty();
+    let r = app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: old,
+        list: Ok(page(0, 50)),
+        count: Some(Ok(1234)),
+        latency: Duration::from_millis(1),
+    })));
+    assert!(r.is_none());
+    assert_eq!(app.rows, fresh);
+    assert_eq!(app.total, Some(3));
+    assert!(!app.take_dirty(), "a stale answer does not even redraw");
+    // And a stale error does not show either.
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: old,
+        list: Err(status_error(503)),
+        count: None,
+        latency: Duration::ZERO,
+    })));
+    assert!(app.error.is_none());
+}
+
+#[test]
+fn errors_keep_rows_and_r_retries() {
+    let mut app = loaded(80, 24);
+    let rows = app.rows.clone();
+    fetch(ch(&mut app, 'r'));
+    let g = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: g,
+        list: Err(status_error(503)),
+        count: Some(Err(status_error(503))),
+        latency: Duration::ZERO,
+    })));
+    assert_eq!(app.rows, rows);
+    let e = app.error.clone().unwrap();
+    assert_eq!(
+        (e.call, e.status, e.code.as_deref(), e.request_id.as_deref()),
+        ("list", Some(503), Some("VolumeBackup.0900"), Some("req-1"))
+    );
+    assert!(app.error_open && !app.loading);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.error_open && app.error.is_some());
+    fetch(ch(&mut app, 'r'));
+    answer(&mut app, rows, 1234);
+    assert!(app.error.is_none(), "success clears the error");
+}
+
+#[test]
+fn count_failure_alone_still_shows_rows() {
+    let mut app = fixtures::app(80, 24);
+    let g = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: g,
+        list: Ok(page(0, 5)),
+        count: Some(Err(status_error(500))),
+        latency: Duration::ZERO,
+    })));
+    assert_eq!(app.rows.len(), 5);
+    assert_eq!(app.error.as_ref().unwrap().call, "count");
+    assert_eq!(app.total, None);
+}
+
+#[test]
+fn refresh_keeps_the_selected_sharing() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, 'j');
+    ch(&mut app, 'j');
+    let id = app.selected_row().unwrap().id.clone();
+    fetch(ch(&mut app, 'r'));
+    let mut rows = page(0, 50);
+    rows.remove(0);
+    answer(&mut app, rows, 1233);
+    assert_eq!(app.selected_row().unwrap().id, id);
+    // A new query starts at the top.
+    fetch(ch(&mut app, ']'));
+    answer(&mut app, page(50, 50), 1233);
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn an_empty_page_past_the_end_goes_to_the_last_page() {
+    let mut app = loaded(80, 24);
+    for _ in 0..2 {
+        fetch(ch(&mut app, ']'));
+    }
+    let g = app.generation;
+    let r = app.update(Msg::Fetched(Box::new(FetchResult {
+        generation: g,
+        list: Ok(Vec::new()),
+        count: Some(Ok(60)),
+        latency: Duration::ZERO,
+    })));
+    assert_eq!(fetch(r).query.offset, Some(50));
+}
+
+#[test]
+fn releases_ticks_and_unknown_keys() {
+    let mut app = loaded(80, 24);
+    app.take_dirty();
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert!(app.update(Msg::Key(release)).is_none());
+    assert!(!app.quit);
+    assert!(ch(&mut app, 'Z').is_none());
+    assert!(!app.take_dirty(), "an unbound key changes nothing");
+    app.update(Msg::Tick);
+    assert!(!app.take_dirty(), "no spinner while idle");
+    fetch(ch(&mut app, 'r'));
+    app.take_dirty();
+    app.update(Msg::Tick);
+    assert!(app.take_dirty());
+    assert_eq!(app.spinner, 1);
+}
+
+#[test]
+fn mouse_only_when_enabled() {
+    let click = |row| MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    let mut app = loaded(80, 24);
+    app.update(Msg::Mouse(click(8)));
+    assert_eq!(app.selected, 0);
+    app.mouse = true;
+    let body = crate::tui::ui::layout(app.area(), &app).table_body;
+    app.update(Msg::Mouse(click(body.y + 3)));
+    assert_eq!(app.selected, 3);
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 0,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.update(Msg::Mouse(wheel));
+    assert_eq!(app.selected, 4);
+    let tabs = crate::tui::ui::layout(app.area(), &app).tabs;
+    let to_me = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 22,
+        row: tabs.y,
+        modifiers: KeyModifiers::NONE,
+    };
+    assert!(
+        fetch(app.update(Msg::Mouse(to_me)))
+            .query
+            .filters
+            .share_to_me
+    );
+}
+
+#[test]
+fn resize_keeps_the_selection_visible() {
+    let mut app = loaded(160, 48);
+    ch(&mut app, 'G');
+    app.update(Msg::Resize(80, 12));
+    let h = app.body_height();
+    assert!(app.selected >= app.scroll && app.selected < app.scroll + h);
+    app.update(Msg::Resize(1, 1));
+    ch(&mut app, 'k');
+    assert_eq!(app.selected, 48);
+}

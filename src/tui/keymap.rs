@@ -1,0 +1,234 @@
+//! Which key does what, in one table: the key handlers and the help overlay both read it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Something a key asks for, outside the filter form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Leave vbshare.
+    Quit,
+    /// Select the previous row.
+    Up,
+    /// Select the next row.
+    Down,
+    /// Select the first row.
+    First,
+    /// Select the last row.
+    Last,
+    /// Move the selection up a screen.
+    PageUp,
+    /// Move the selection down a screen.
+    PageDown,
+    /// Fetch the next page.
+    NextPage,
+    /// Fetch the previous page.
+    PrevPage,
+    /// Edit the name filter.
+    FocusName,
+    /// Edit the filter that had focus last.
+    FocusForm,
+    /// Edit the filter before the one that had focus last.
+    FocusFormLast,
+    /// Switch between shared by me and shared with me.
+    ToggleDirection,
+    /// Sort by the next key.
+    CycleSort,
+    /// Flip the sort direction.
+    FlipSort,
+    /// Bigger pages.
+    PageSizeUp,
+    /// Smaller pages.
+    PageSizeDown,
+    /// Fetch the page again (also retries after an error).
+    Refresh,
+    /// Empty every filter field.
+    ClearFilters,
+    /// Open the raw JSON view.
+    RawJson,
+    /// Open the full-screen detail.
+    Detail,
+    /// Copy the selected sharing's ID.
+    CopySharingId,
+    /// Copy the selected sharing's backup ID.
+    CopyBackupId,
+    /// Open the key list.
+    Help,
+    /// Esc: close what is open (overlay, error panel, notice).
+    Back,
+}
+
+/// The action of `key` while the table has focus.
+pub fn table_action(key: &KeyEvent) -> Option<Action> {
+    use Action as A;
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') => Some(A::Quit),
+            KeyCode::Char('d' | 'f') => Some(A::PageDown),
+            KeyCode::Char('u' | 'b') => Some(A::PageUp),
+            KeyCode::Char('n') => Some(A::Down),
+            KeyCode::Char('p') => Some(A::Up),
+            _ => None,
+        };
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('q') => A::Quit,
+        KeyCode::Char('j') | KeyCode::Down => A::Down,
+        KeyCode::Char('k') | KeyCode::Up => A::Up,
+        KeyCode::Char('g') | KeyCode::Home => A::First,
+        KeyCode::Char('G') | KeyCode::End => A::Last,
+        KeyCode::PageDown | KeyCode::Char(' ') => A::PageDown,
+        KeyCode::PageUp => A::PageUp,
+        KeyCode::Char(']' | 'n') | KeyCode::Right => A::NextPage,
+        KeyCode::Char('[' | 'p') | KeyCode::Left => A::PrevPage,
+        KeyCode::Char('/') => A::FocusName,
+        KeyCode::Tab => A::FocusForm,
+        KeyCode::BackTab => A::FocusFormLast,
+        KeyCode::Char('t') => A::ToggleDirection,
+        KeyCode::Char('s') => A::CycleSort,
+        KeyCode::Char('S') => A::FlipSort,
+        KeyCode::Char('+' | '=') => A::PageSizeUp,
+        KeyCode::Char('-' | '_') => A::PageSizeDown,
+        KeyCode::Char('r') | KeyCode::F(5) => A::Refresh,
+        KeyCode::Char('x') => A::ClearFilters,
+        KeyCode::Char('J') => A::RawJson,
+        KeyCode::Enter => A::Detail,
+        KeyCode::Char('y') => A::CopySharingId,
+        KeyCode::Char('Y') => A::CopyBackupId,
+        KeyCode::Char('?') | KeyCode::F(1) => A::Help,
+        KeyCode::Esc => A::Back,
+        _ => return None,
+    })
+}
+
+/// What a key does in a full-screen view (help, detail, raw JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewAction {
+    /// Close the view.
+    Close,
+    /// Leave vbshare.
+    Quit,
+    /// Scroll by this many lines.
+    Scroll(i32),
+    /// Scroll down a screen.
+    PageDown,
+    /// Scroll up a screen.
+    PageUp,
+    /// Scroll to the top.
+    Top,
+    /// Scroll to the end.
+    Bottom,
+    /// Copy the sharing ID.
+    CopySharingId,
+    /// Copy the backup ID.
+    CopyBackupId,
+}
+
+/// The action of `key` in a full-screen view; `toggle` is the view's own key, which closes it.
+pub fn view_action(key: &KeyEvent, toggle: KeyCode) -> Option<ViewAction> {
+    use ViewAction as V;
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') => Some(V::Quit),
+            KeyCode::Char('d' | 'f') => Some(V::PageDown),
+            KeyCode::Char('u' | 'b') => Some(V::PageUp),
+            _ => None,
+        };
+    }
+    if key.code == toggle {
+        return Some(V::Close);
+    }
+    Some(match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => V::Close,
+        KeyCode::Char('j') | KeyCode::Down => V::Scroll(1),
+        KeyCode::Char('k') | KeyCode::Up => V::Scroll(-1),
+        KeyCode::PageDown | KeyCode::Char(' ') => V::PageDown,
+        KeyCode::PageUp => V::PageUp,
+        KeyCode::Char('g') | KeyCode::Home => V::Top,
+        KeyCode::Char('G') | KeyCode::End => V::Bottom,
+        KeyCode::Char('y') => V::CopySharingId,
+        KeyCode::Char('Y') => V::CopyBackupId,
+        _ => return None,
+    })
+}
+
+/// The help overlay's content: sections of (keys, what they do). Descriptions stay within
+/// 23 columns so two columns fit an 80-column terminal.
+pub const HELP: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Move",
+        &[
+            ("j k ↓ ↑", "next / previous row"),
+            ("g G Home End", "first / last row"),
+            ("PgDn PgUp", "scroll a screen"),
+            ("] [ n p → ←", "next / previous page"),
+            ("Enter", "sharing detail"),
+            ("J", "raw JSON of the sharing"),
+        ],
+    ),
+    (
+        "Query",
+        &[
+            ("t", "shared by me / with me"),
+            ("s", "next sort key"),
+            ("S", "flip sort direction"),
+            ("+ -", "bigger / smaller pages"),
+            ("r", "refresh / retry"),
+            ("x", "clear all filters"),
+        ],
+    ),
+    (
+        "Filters",
+        &[
+            ("/", "edit the name filter"),
+            ("Tab S-Tab ↓ ↑", "next / previous field"),
+            ("Enter", "apply now, to the table"),
+            ("Esc", "leave the form"),
+            ("Ctrl-U", "clear the field"),
+        ],
+    ),
+    (
+        "Other",
+        &[
+            ("y Y", "copy sharing/backup ID"),
+            ("Esc", "close view, hide error"),
+            ("?", "this help"),
+            ("q Ctrl-C", "quit"),
+        ],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn documented_keys_map() {
+        assert_eq!(table_action(&k(KeyCode::Char('j'))), Some(Action::Down));
+        assert_eq!(table_action(&k(KeyCode::Char(']'))), Some(Action::NextPage));
+        assert_eq!(table_action(&k(KeyCode::Char('p'))), Some(Action::PrevPage));
+        assert_eq!(
+            table_action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            table_action(&KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+            Some(Action::FlipSort)
+        );
+        assert_eq!(table_action(&k(KeyCode::Char('Z'))), None);
+        assert_eq!(
+            view_action(&k(KeyCode::Char('J')), KeyCode::Char('J')),
+            Some(ViewAction::Close)
+        );
+        assert_eq!(
+            view_action(&k(KeyCode::Char('?')), KeyCode::Char('J')),
+            None
+        );
+    }
+}

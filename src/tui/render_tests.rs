@@ -1,0 +1,233 @@
+//! Whole-frame snapshots at 80x24 and 160x48, and properties of drawing.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+
+use super::app::{App, Msg};
+use super::fixtures::{self, answer, loaded, page, parse, render, sharing_json};
+use super::worker::FetchResult;
+use crate::api::ApiError;
+use crate::api::error::{ErrorBody, StatusError};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let _ = app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+fn snap(name: &str, make: impl Fn(u16, u16) -> App) {
+    for (w, h) in SIZES {
+        let app = make(w, h);
+        let text = render(&app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+    }
+}
+
+#[test]
+fn loading() {
+    snap("loading", fixtures::app);
+}
+
+#[test]
+fn full_page() {
+    snap("full_page", loaded);
+}
+
+#[test]
+fn detail() {
+    snap("detail", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "jjjj");
+        if w < 100 {
+            let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        }
+        app
+    });
+}
+
+#[test]
+fn raw_json() {
+    snap("raw_json", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "J");
+        app
+    });
+}
+
+#[test]
+fn help() {
+    snap("help", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "?");
+        app
+    });
+}
+
+#[test]
+fn error() {
+    snap("error", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "r");
+        let generation = app.generation;
+        let e = ApiError::Status(StatusError {
+            status: 401,
+            body: ErrorBody {
+                code: Some("IAM.0066".into()),
+                message: Some("The token has expired.".into()),
+                request_id: Some("06110fb86d21efd4f9139b30d7cded73".into()),
+                raw: None,
+            },
+            retry_after: None,
+        });
+        let _ = app.update(Msg::Fetched(Box::new(FetchResult {
+            generation,
+            list: Err(e),
+            count: None,
+            latency: Duration::from_millis(7),
+        })));
+        app
+    });
+}
+
+#[test]
+fn empty_result() {
+    snap("empty", |w, h| {
+        let mut app = fixtures::app(w, h);
+        press(&mut app, "/");
+        press(&mut app, "nothing-matches");
+        answer(&mut app, Vec::new(), 0);
+        app
+    });
+}
+
+#[test]
+fn filters_in_use() {
+    snap("filters", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "/db");
+        let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        press(&mut app, "available");
+        answer(&mut app, page(0, 10), 10);
+        app
+    });
+}
+
+#[test]
+fn shared_with_me() {
+    snap("shared_with_me", |w, h| {
+        let mut app = loaded(w, h);
+        press(&mut app, "tsS");
+        answer(&mut app, page(7, 50), 77);
+        app
+    });
+}
+
+#[test]
+fn cjk_names() {
+    snap("cjk", |w, h| {
+        let mut app = fixtures::app(w, h);
+        let names = [
+            "数据库备份-生产",
+            "ウェブサーバー",
+            "백업 테스트",
+            "mixed 数据 🚀 rocket",
+            "plain-ascii",
+        ];
+        let objects: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| sharing_json(i as u64, n))
+            .collect();
+        answer(&mut app, parse(&objects), 5);
+        app
+    });
+}
+
+#[test]
+fn escape_sequences_in_names() {
+    snap("escapes", |w, h| {
+        let mut app = fixtures::app(w, h);
+        let names = [
+            "evil\u{1b}[31mred\u{1b}[0m",
+            "title\u{1b}]0;pwned\u{7}",
+            "bidi\u{202e}txt.exe",
+            "line\nbreak\ttab",
+        ];
+        let objects: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| sharing_json(i as u64, n))
+            .collect();
+        answer(&mut app, parse(&objects), 4);
+        app
+    });
+}
+
+#[test]
+fn too_small() {
+    for (w, h) in [(39, 24), (80, 9), (20, 5), (1, 1)] {
+        let app = loaded(w, h);
+        let text = render(&app, w, h);
+        assert!(text.contains("small") || w < 10, "{w}x{h}:\n{text}");
+        if (w, h) == (39, 24) {
+            insta::assert_snapshot!("too_small_39x24", text);
+        }
+    }
+}
+
+#[test]
+fn no_escape_reaches_the_buffer() {
+    let mut app = fixtures::app(160, 48);
+    let objects = vec![sharing_json(0, "a\u{1b}[2Jb\u{9b}c\u{7}")];
+    answer(&mut app, parse(&objects), 1);
+    for keys in ["", "J"] {
+        press(&mut app, keys);
+        let text = render(&app, 160, 48);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any key sequence at any size: no panic, selection and scroll in range.
+    #[test]
+    fn random_keys_never_panic(
+        keys in proptest::collection::vec(0usize..40, 0..60),
+        w in 1u16..200,
+        h in 1u16..70,
+        rows in 0u64..60,
+    ) {
+        const KEYS: &[KeyCode] = &[
+            KeyCode::Char('j'), KeyCode::Char('k'), KeyCode::Char('g'), KeyCode::Char('G'),
+            KeyCode::PageDown, KeyCode::PageUp, KeyCode::Char(']'), KeyCode::Char('['),
+            KeyCode::Char('/'), KeyCode::Tab, KeyCode::BackTab, KeyCode::Enter, KeyCode::Esc,
+            KeyCode::Char('t'), KeyCode::Char('s'), KeyCode::Char('S'), KeyCode::Char('+'),
+            KeyCode::Char('-'), KeyCode::Char('r'), KeyCode::Char('J'), KeyCode::Char('y'),
+            KeyCode::Char('Y'), KeyCode::Char('?'), KeyCode::Char('x'), KeyCode::Char('a'),
+            KeyCode::Char('数'), KeyCode::Backspace, KeyCode::Left, KeyCode::Right, KeyCode::Home,
+            KeyCode::End, KeyCode::Up, KeyCode::Down, KeyCode::Delete, KeyCode::Char(' '),
+            KeyCode::Char('n'), KeyCode::Char('p'), KeyCode::Char('\u{1b}'), KeyCode::F(1), KeyCode::Char('e'),
+        ];
+        let mut app = fixtures::app(w, h);
+        answer(&mut app, page(0, rows), rows * 3);
+        for k in keys {
+            let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::clone(&KEYS[k]), KeyModifiers::NONE)));
+            if app.quit { break; }
+            // Answer every other fetch so both loading and loaded states are exercised.
+            if app.loading && k % 2 == 0 {
+                answer(&mut app, page(0, rows), rows * 3);
+            }
+            prop_assert!(app.rows.is_empty() || app.selected < app.rows.len());
+            prop_assert!(app.scroll <= app.selected || app.rows.is_empty());
+            let _ = render(&app, w, h);
+        }
+    }
+}

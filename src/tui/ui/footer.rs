@@ -1,0 +1,183 @@
+//! The footer (spinner, position, latency, key hints) and the error panel.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::wrap::wrap;
+use crate::text::{sanitize, thousands, truncate, width};
+use crate::tui::app::{App, DEFAULT_PAGE_SIZE, ErrorInfo, Focus, View};
+use crate::tui::theme::Theme;
+
+/// The spinner's frames.
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// `rows 51–100 of 1,234 · page 2/25` for the rows on screen.
+pub fn position(app: &App) -> String {
+    let total = app.total.map_or_else(|| "?".to_owned(), thousands);
+    let Some(shown) = &app.shown else {
+        return String::new();
+    };
+    let size = u64::from(shown.limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1));
+    let offset = shown.offset.unwrap_or(0);
+    let page = offset / size + 1;
+    let pages = app
+        .total
+        .map_or_else(|| "?".to_owned(), |t| thousands(t.div_ceil(size).max(1)));
+    if app.rows.is_empty() {
+        return if app.total == Some(0) {
+            "0 rows".to_owned()
+        } else {
+            format!("no rows · page {page}/{pages}")
+        };
+    }
+    let first = offset + 1;
+    let last = offset + app.rows.len() as u64;
+    format!(
+        "rows {}–{} of {total} · page {}/{pages}",
+        thousands(first),
+        thousands(last),
+        thousands(page)
+    )
+}
+
+fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
+    match (app.view, app.focus) {
+        (Some(View::Help { .. }), _) => &[("Esc", "close"), ("j/k", "scroll")],
+        (Some(_), _) => &[("Esc", "close"), ("j/k", "scroll"), ("y/Y", "copy IDs")],
+        (None, Focus::Form) => &[
+            ("Tab", "next field"),
+            ("Enter", "apply"),
+            ("Esc", "leave"),
+            ("^U", "clear"),
+        ],
+        (None, Focus::Table) if app.error.is_some() => &[
+            ("r", "retry"),
+            ("Esc", "hide error"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        (None, Focus::Table) => &[
+            ("?", "help"),
+            ("/", "filter"),
+            ("t", "by/with me"),
+            ("]/[", "page"),
+            ("Enter", "detail"),
+            ("s/S", "sort"),
+            ("q", "quit"),
+        ],
+    }
+}
+
+/// Draws the footer line.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let cols = usize::from(area.width);
+    let mut left: Vec<Span> = vec![Span::raw(" ")];
+    if app.loading {
+        left.push(Span::styled(
+            format!("{} ", SPINNER[app.spinner % SPINNER.len()]),
+            t.key,
+        ));
+    }
+    if app.view.is_none() {
+        let pos = position(app);
+        if pos.is_empty() && app.loading {
+            left.push(Span::raw("loading…"));
+        } else {
+            left.push(Span::raw(pos));
+        }
+        if let Some(l) = app.latency {
+            left.push(Span::styled(format!(" · {} ms", l.as_millis()), t.dim));
+        }
+        if let Some(e) = &app.error
+            && !app.error_open
+        {
+            left.push(Span::styled(format!(" · ✗ {} failed", e.call), t.error));
+        }
+    }
+    let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
+    let mut right: Vec<Span> = Vec::new();
+    let mut right_w = 0;
+    let room = cols.saturating_sub(left_w + 2);
+    if let Some(n) = &app.notice {
+        let text = truncate(n, room).into_owned();
+        right_w = width(&text) + 1;
+        right.push(Span::styled(text, t.notice));
+        right.push(Span::raw(" "));
+    } else {
+        for (k, what) in hints(app) {
+            let w = width(k) + 1 + width(what) + 2;
+            if right_w + w > room {
+                break;
+            }
+            right_w += w;
+            right.push(Span::styled(*k, t.key));
+            right.push(Span::styled(format!(" {what}  "), t.dim));
+        }
+    }
+    let mut spans = left;
+    spans.push(Span::raw(" ".repeat(cols.saturating_sub(left_w + right_w))));
+    spans.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The error panel's lines for `cols` columns.
+pub fn error_lines(e: &ErrorInfo, cols: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let cols = cols.max(1);
+    let mut out = Vec::new();
+    let mut field = |label: &str, value: &str| {
+        let value = sanitize(value);
+        let indent = 12;
+        for (i, piece) in wrap(&value, cols.saturating_sub(indent).max(1))
+            .into_iter()
+            .enumerate()
+        {
+            let key = if i == 0 {
+                format!("{label:<indent$}")
+            } else {
+                " ".repeat(indent)
+            };
+            out.push(Line::from(vec![
+                Span::styled(key, theme.label),
+                Span::styled(piece, theme.error),
+            ]));
+        }
+    };
+    if e.status.is_some() {
+        field("code", e.code.as_deref().unwrap_or("—"));
+        field("message", e.message.as_deref().unwrap_or("—"));
+        field("request ID", e.request_id.as_deref().unwrap_or("—"));
+        if let Some(h) = &e.hint {
+            field("try", h);
+        }
+    } else {
+        field("error", &e.summary);
+    }
+    out
+}
+
+/// Draws the error panel.
+pub fn draw_error(frame: &mut Frame, area: Rect, e: &ErrorInfo, theme: &Theme) {
+    let title = match e.status {
+        Some(s) => format!(" ✗ {} failed · HTTP {s} ", e.call),
+        None => format!(" ✗ {} failed ", e.call),
+    };
+    let block = Block::bordered()
+        .title(title)
+        .title_bottom(" r retry · Esc hide ")
+        .border_style(theme.error_border)
+        .title_style(theme.error);
+    let inner = block.inner(area);
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    frame.render_widget(block, area);
+    frame.render_widget(
+        Paragraph::new(error_lines(e, inner.width.into(), theme)),
+        inner,
+    );
+}

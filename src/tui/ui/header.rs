@@ -1,0 +1,130 @@
+//! The header line (product, profile, region, project, endpoint) and the direction tabs.
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Areas;
+use crate::text::{sanitize, truncate, width};
+use crate::tui::app::App;
+
+/// The two direction tabs, as drawn (marker included).
+const TABS: [(&str, &str); 2] = [
+    (" ● Shared by me ", " ○ Shared by me "),
+    (" ● Shared with me ", " ○ Shared with me "),
+];
+
+/// Which tab column `x` (relative to the tabs row) falls on: `Some(share_to_me)`.
+pub fn tab_at(x: u16) -> Option<bool> {
+    let first = width(TABS[0].0) as u16;
+    let second = width(TABS[1].0) as u16;
+    if x < first {
+        Some(false)
+    } else if x < first + 1 + second {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Draws the header line and the tabs line.
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    frame.render_widget(
+        Paragraph::new(header_line(app, areas.header.width.into())),
+        areas.header,
+    );
+    frame.render_widget(
+        Paragraph::new(tabs_line(app, areas.tabs.width.into())),
+        areas.tabs,
+    );
+}
+
+fn header_line(app: &App, cols: usize) -> Line<'static> {
+    let t = &app.theme;
+    let h = &app.header;
+    let project = sanitize(&h.project_id).into_owned();
+    let short_project = if width(&project) > 12 {
+        truncate(&project, 9).into_owned()
+    } else {
+        project.clone()
+    };
+    let items = [
+        ("profile", sanitize(&h.profile).into_owned()),
+        ("region", sanitize(&h.region).into_owned()),
+        ("project", if cols >= 120 { project } else { short_project }),
+        ("endpoint", sanitize(&h.endpoint_host).into_owned()),
+    ];
+    // Labels only when everything fits with them.
+    let full: usize = 8 + items
+        .iter()
+        .map(|(l, v)| 3 + width(l) + 1 + width(v))
+        .sum::<usize>();
+    let labels = full <= cols;
+    let mut spans = vec![Span::styled(" vbshare", t.title)];
+    let mut used = 8;
+    for (label, value) in items {
+        let label = if labels { label } else { "" };
+        if value.is_empty() {
+            continue;
+        }
+        let label_w = if label.is_empty() {
+            0
+        } else {
+            width(label) + 1
+        };
+        let piece_w = 3 + label_w + width(&value);
+        if used + piece_w > cols {
+            // Out of room: show what fits of the endpoint, nothing after it.
+            let room = cols.saturating_sub(used + 3 + label_w);
+            if room >= 8 {
+                spans.push(Span::styled(" │ ", t.dim));
+                if !label.is_empty() {
+                    spans.push(Span::styled(format!("{label} "), t.dim));
+                }
+                spans.push(Span::styled(truncate(&value, room).into_owned(), t.header));
+            }
+            break;
+        }
+        used += piece_w;
+        spans.push(Span::styled(" │ ", t.dim));
+        if !label.is_empty() {
+            spans.push(Span::styled(format!("{label} "), t.dim));
+        }
+        spans.push(Span::styled(value, t.header));
+    }
+    Line::from(spans)
+}
+
+fn tabs_line(app: &App, cols: usize) -> Line<'static> {
+    let t = &app.theme;
+    let to_me = app.query.filters.share_to_me;
+    let tab = |i: usize, active: bool| {
+        let text = if active { TABS[i].0 } else { TABS[i].1 };
+        Span::styled(text, if active { t.tab_active } else { t.tab_inactive })
+    };
+    let left = vec![tab(0, !to_me), Span::raw(" "), tab(1, to_me)];
+    let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
+    let arrow = match app.sort_dir() {
+        crate::api::query::SortDir::Asc => "↑",
+        crate::api::query::SortDir::Desc => "↓",
+    };
+    let right = format!(
+        "sort {} {} {arrow} · {} per page ",
+        app.sort_key(),
+        app.sort_dir(),
+        app.page_size()
+    );
+    let mut spans = left;
+    let room = cols.saturating_sub(left_w);
+    if width(&right) + 2 <= room {
+        spans.push(Span::raw(" ".repeat(room - width(&right))));
+        spans.push(Span::styled(right, t.dim));
+    } else {
+        let short = format!("{} {arrow} · {}/page ", app.sort_key(), app.page_size());
+        if width(&short) < room {
+            spans.push(Span::raw(" ".repeat(room - width(&short))));
+            spans.push(Span::styled(short, t.dim));
+        }
+    }
+    Line::from(spans)
+}

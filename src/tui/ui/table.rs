@@ -1,0 +1,339 @@
+//! The sharings table, with columns that shorten and drop as the terminal narrows.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+
+use super::Areas;
+use crate::api::model::Sharing;
+use crate::text::{human_gb, sanitize, truncate, width};
+use crate::tui::app::App;
+use crate::tui::theme::StatusKind;
+
+/// The selection marker.
+pub const HIGHLIGHT: &str = "▶ ";
+/// Columns a shortened ID keeps (plus `…`).
+const SHORT_ID: usize = 9;
+/// The name column is never narrower than this while other columns can still go.
+const NAME_MIN: usize = 16;
+
+/// What a column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    /// The sharing ID, full or cut to 8 characters.
+    Id {
+        /// Cut to 8 characters and `…`.
+        short: bool,
+    },
+    /// The backup name; takes the room left over.
+    Name,
+    /// The backup status, symbol and word.
+    Status,
+    /// The backup size in human units.
+    Size,
+    /// The other project, full or cut to 8 characters.
+    Project {
+        /// Cut to 8 characters and `…`.
+        short: bool,
+    },
+    /// The availability zone.
+    Az,
+    /// When the sharing was made, in UTC.
+    Created {
+        /// The date without the time.
+        date_only: bool,
+    },
+}
+
+/// The column sets from widest to narrowest; the first that fits wins.
+const LAYOUTS: &[&[Col]] = {
+    use Col::{Az, Created, Id, Name, Project, Size, Status};
+    &[
+        &[
+            Id { short: false },
+            Name,
+            Status,
+            Size,
+            Project { short: false },
+            Az,
+            Created { date_only: false },
+        ],
+        &[
+            Id { short: true },
+            Name,
+            Status,
+            Size,
+            Project { short: false },
+            Az,
+            Created { date_only: false },
+        ],
+        &[
+            Id { short: true },
+            Name,
+            Status,
+            Size,
+            Project { short: true },
+            Az,
+            Created { date_only: false },
+        ],
+        &[
+            Name,
+            Status,
+            Size,
+            Project { short: true },
+            Az,
+            Created { date_only: false },
+        ],
+        &[
+            Name,
+            Status,
+            Size,
+            Project { short: true },
+            Az,
+            Created { date_only: true },
+        ],
+        &[
+            Name,
+            Status,
+            Size,
+            Project { short: true },
+            Created { date_only: true },
+        ],
+        &[Name, Status, Size, Project { short: true }],
+        &[Name, Status, Size],
+        &[Name, Status],
+    ]
+};
+
+/// The other project: to-project when shared by me, from-project when shared with me.
+fn other_project(s: &Sharing, to_me: bool) -> &str {
+    let p = if to_me {
+        &s.from_project_id
+    } else {
+        &s.to_project_id
+    };
+    p.as_deref().unwrap_or("")
+}
+
+fn az(s: &Sharing) -> &str {
+    s.backup
+        .as_ref()
+        .and_then(|b| b.availability_zone.as_deref())
+        .unwrap_or("")
+}
+
+fn size(s: &Sharing) -> String {
+    s.backup
+        .as_ref()
+        .and_then(|b| b.size)
+        .map(human_gb)
+        .unwrap_or_default()
+}
+
+/// The status cell text: symbol and word.
+pub fn status_text(status: &str) -> String {
+    let kind = StatusKind::of(status);
+    let word = if status.is_empty() {
+        "—".to_owned()
+    } else {
+        sanitize(status).into_owned()
+    };
+    format!("{} {word}", kind.symbol())
+}
+
+impl Col {
+    fn title(self, to_me: bool) -> &'static str {
+        match self {
+            Col::Id { short: false } => "Sharing ID",
+            Col::Id { short: true } => "Sharing",
+            Col::Name => "Backup name",
+            Col::Status => "Status",
+            Col::Size => "Size",
+            Col::Project { short: false } if to_me => "From project",
+            Col::Project { short: false } => "To project",
+            Col::Project { short: true } if to_me => "From",
+            Col::Project { short: true } => "To",
+            Col::Az => "AZ",
+            Col::Created { date_only: false } => "Created (UTC)",
+            Col::Created { date_only: true } => "Created",
+        }
+    }
+
+    /// The text of this column for one row (sanitized, not yet cut).
+    fn text(self, s: &Sharing, to_me: bool) -> String {
+        let clean = |v: &str| sanitize(v).into_owned();
+        match self {
+            Col::Id { .. } => clean(s.id.as_deref().unwrap_or("")),
+            Col::Name => clean(s.name()),
+            Col::Status => status_text(s.status()),
+            Col::Size => size(s),
+            Col::Project { .. } => clean(other_project(s, to_me)),
+            Col::Az => clean(az(s)),
+            Col::Created { date_only } => s.created_at.as_ref().map_or_else(String::new, |t| {
+                let full = t.display_utc();
+                if date_only {
+                    full[..10.min(full.len())].to_owned()
+                } else {
+                    full
+                }
+            }),
+        }
+    }
+
+    /// The width this column needs for these rows (the name column: its minimum).
+    fn need(self, rows: &[Sharing], to_me: bool) -> usize {
+        let data = rows
+            .iter()
+            .map(|s| width(&self.text(s, to_me)))
+            .max()
+            .unwrap_or(0);
+        let title = width(self.title(to_me));
+        // Before any rows arrive, assume the usual ID lengths so the header does not jump.
+        let data = if rows.is_empty() {
+            match self {
+                Col::Id { short: false } => 36,
+                Col::Project { short: false } => 32,
+                Col::Status => 11,
+                Col::Size => 6,
+                Col::Az => 8,
+                _ => 0,
+            }
+        } else {
+            data
+        };
+        match self {
+            Col::Id { short: true } | Col::Project { short: true } => SHORT_ID.max(title),
+            Col::Name => NAME_MIN,
+            Col::Created { date_only: false } => 19,
+            Col::Created { date_only: true } => 10,
+            _ => data.max(title),
+        }
+    }
+}
+
+/// The columns and their widths for a table `cols` wide (the highlight marker excluded).
+pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> {
+    let fit = |layout: &[Col]| -> Option<Vec<(Col, usize)>> {
+        let mut widths: Vec<(Col, usize)> =
+            layout.iter().map(|c| (*c, c.need(rows, to_me))).collect();
+        let spacing = layout.len().saturating_sub(1);
+        let fixed: usize = widths
+            .iter()
+            .filter(|(c, _)| *c != Col::Name)
+            .map(|(_, w)| w)
+            .sum();
+        let name = cols.checked_sub(fixed + spacing)?;
+        if name < NAME_MIN {
+            return None;
+        }
+        for (c, w) in &mut widths {
+            if *c == Col::Name {
+                *w = name;
+            }
+        }
+        Some(widths)
+    };
+    LAYOUTS.iter().find_map(|l| fit(l)).unwrap_or_else(|| {
+        // Narrower than every layout: name and status share what there is.
+        let status = cols / 3;
+        vec![
+            (Col::Name, cols.saturating_sub(status + 1)),
+            (Col::Status, status),
+        ]
+    })
+}
+
+/// Draws the table (or a message when there are no rows).
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    let area = areas.table;
+    let t = &app.theme;
+    let to_me = app.query.filters.share_to_me;
+    let marker = width(HIGHLIGHT);
+    // One blank column at the right keeps the table off the detail pane's border.
+    let cols = columns(
+        usize::from(area.width).saturating_sub(marker + 1),
+        &app.rows,
+        to_me,
+    );
+    let header = Row::new(
+        cols.iter()
+            .map(|(c, w)| Cell::from(truncate(c.title(to_me), *w).into_owned())),
+    )
+    .style(t.table_header);
+    if app.rows.is_empty() {
+        let text = empty_message(app);
+        let header_area = Rect {
+            height: 1.min(area.height),
+            ..area
+        };
+        let table = Table::new(
+            Vec::<Row>::new(),
+            cols.iter().map(|(_, w)| Constraint::Length(*w as u16)),
+        )
+        .header(header)
+        .highlight_symbol(HIGHLIGHT)
+        .highlight_spacing(HighlightSpacing::Always);
+        frame.render_widget(table, header_area);
+        let body = areas.table_body;
+        if body.height > 0 {
+            let msg = Rect {
+                y: body.y + body.height / 3,
+                height: 1,
+                ..body
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, t.dim)).alignment(Alignment::Center),
+                msg,
+            );
+        }
+        return;
+    }
+    let rows = app.rows.iter().map(|s| {
+        Row::new(cols.iter().map(|(c, w)| {
+            let text = c.text(s, to_me);
+            let cut = truncate(&text, *w).into_owned();
+            match c {
+                Col::Status => Cell::from(Span::styled(cut, t.status(StatusKind::of(s.status())))),
+                Col::Size => Cell::from(Line::from(cut).alignment(Alignment::Right)),
+                _ => Cell::from(cut),
+            }
+        }))
+    });
+    let table = Table::new(
+        rows,
+        cols.iter().map(|(_, w)| Constraint::Length(*w as u16)),
+    )
+    .header(header)
+    .column_spacing(1)
+    .row_highlight_style(t.selected)
+    .highlight_symbol(HIGHLIGHT)
+    .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::default()
+        .with_offset(app.scroll)
+        .with_selected(Some(app.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn empty_message(app: &App) -> String {
+    if app.shown.is_none() && app.loading {
+        "Loading sharings…".to_owned()
+    } else if app.shown.is_none() && app.error.is_some() {
+        "No sharings loaded: see the error below (r retries)".to_owned()
+    } else if app.offset() > 0 {
+        "No sharings on this page ([ goes back)".to_owned()
+    } else if app.query.filters
+        == (crate::api::query::Filters {
+            share_to_me: app.query.filters.share_to_me,
+            ..Default::default()
+        })
+    {
+        if app.query.filters.share_to_me {
+            "No backups are shared with this project".to_owned()
+        } else {
+            "This project shares no backups".to_owned()
+        }
+    } else {
+        "No sharings match these filters (x clears them)".to_owned()
+    }
+}

@@ -1,0 +1,234 @@
+//! The real thing: the built binary with `--demo` in a pseudo-terminal, its output read
+//! back through a terminal emulator. Waits poll the screen (20 s cap), never sleep blindly.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+const CAP: Duration = Duration::from_secs(20);
+
+struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _home: tempfile::TempDir,
+}
+
+impl Tui {
+    fn start() -> Tui {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vbshare"));
+        cmd.arg("--demo");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path());
+        cmd.env_remove("TMUX");
+        cmd.cwd(home.path());
+        let child = pair.slave.spawn_command(cmd).expect("spawn vbshare");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            // Keep the master alive as long as the reader runs.
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        p.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Tui {
+            parser,
+            raw,
+            writer,
+            child,
+            _home: home,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Polls until `pred` holds for the screen text; panics with the screen after 20 s.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < CAP,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+/// The total from the footer's `rows a–b of N`.
+fn total(screen: &str) -> Option<u64> {
+    let after = screen.split(" of ").nth(1)?;
+    let digits: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .collect();
+    digits.replace(',', "").parse().ok()
+}
+
+fn footer(screen: &str) -> &str {
+    screen.lines().last().unwrap_or("")
+}
+
+#[test]
+fn browse_filter_toggle_page_help_and_quit() {
+    let mut tui = Tui::start();
+    let first = tui.wait_for("the first page and its total", |s| {
+        s.contains("Shared by me") && footer(s).contains("rows 1–") && total(footer(s)).is_some()
+    });
+    let all = total(footer(&first)).unwrap();
+    assert!(all > 0, "{first}");
+    assert!(first.contains("● Shared by me"), "{first}");
+
+    // Filter by name as we type: the total shrinks without pressing Enter.
+    tui.send("/prod");
+    let filtered = tui.wait_for("the name filter to apply", |s| {
+        s.contains("name:prod")
+            && total(footer(s)).is_some_and(|n| n < all)
+            && !footer(s).contains('⠋')
+    });
+    let prod = total(footer(&filtered)).unwrap();
+    assert!(prod > 0, "{filtered}");
+    // Leave the form (waiting, so the next key is not read as Alt+key) and clear the filters.
+    tui.send("\x1b");
+    tui.wait_for("the table to have focus", |s| footer(s).contains("? help"));
+    tui.send("x");
+    tui.wait_for("the filter to clear", |s| total(footer(s)) == Some(all));
+
+    // The other direction.
+    tui.send("t");
+    let with_me = tui.wait_for("shared with me", |s| {
+        s.contains("● Shared with me") && total(footer(s)).is_some_and(|n| n != all)
+    });
+    let with_me_total = total(footer(&with_me)).unwrap();
+    assert!(
+        with_me.contains("From"),
+        "the other-project column follows the direction:\n{with_me}"
+    );
+
+    // Next page (when there is one).
+    if with_me_total > 50 {
+        tui.send("]");
+        tui.wait_for("page 2", |s| {
+            footer(s).contains("rows 51–") && footer(s).contains("page 2/")
+        });
+    }
+
+    // Help, then quit from the table.
+    tui.send("?");
+    tui.wait_text("Keys · Esc closes");
+    tui.send("q");
+    tui.wait_for("help to close", |s| !s.contains("Keys · Esc closes"));
+    tui.send("q");
+
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = tui.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < CAP,
+            "vbshare did not exit; screen:\n{}",
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    // Let the reader drain what is left, then check the terminal is back to normal.
+    let start = Instant::now();
+    loop {
+        let done = {
+            let p = tui.parser.lock().unwrap();
+            !p.screen().alternate_screen() && !p.screen().hide_cursor()
+        };
+        if done {
+            break;
+        }
+        assert!(start.elapsed() < CAP, "terminal not restored");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let raw = tui.raw.lock().unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let left = text
+        .rfind("\x1b[?1049l")
+        .expect("left the alternate screen");
+    let entered = text
+        .rfind("\x1b[?1049h")
+        .expect("entered the alternate screen");
+    assert!(left > entered);
+    assert!(text[entered..].contains("\x1b[?25h"), "cursor shown again");
+    assert!(!text.contains("\x1b[?1000h"), "no mouse capture by default");
+}
+
+#[test]
+fn ctrl_c_quits_from_the_filter_form() {
+    let mut tui = Tui::start();
+    tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));
+    tui.send("/abc");
+    tui.wait_text("name:abc");
+    tui.send("\x03");
+    let start = Instant::now();
+    while tui.child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < CAP,
+            "Ctrl-C did not quit; screen:\n{}",
+            tui.screen()
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    tui.wait_for("restored", |_| {
+        !tui.parser.lock().unwrap().screen().alternate_screen()
+    });
+}
