@@ -95,6 +95,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub mouse: bool,
 
+    /// Start the browser in watch mode, refreshing every SECS seconds (toggle with `w`).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub refresh: Option<u64>,
+
     /// Milliseconds to wait after the last keystroke before querying.
     #[arg(long, global = true, value_name = "MS", default_value_t = 200)]
     pub debounce_ms: u64,
@@ -179,8 +183,14 @@ impl FilterArgs {
     pub fn list_query(&self) -> ListQuery {
         ListQuery {
             filters: self.filters(),
-            sort_key: self.sort_key.as_deref().and_then(|k| k.parse::<SortKey>().ok()),
-            sort_dir: self.sort_dir.as_deref().and_then(|d| d.parse::<SortDir>().ok()),
+            sort_key: self
+                .sort_key
+                .as_deref()
+                .and_then(|k| k.parse::<SortKey>().ok()),
+            sort_dir: self
+                .sort_dir
+                .as_deref()
+                .and_then(|d| d.parse::<SortDir>().ok()),
             limit: self.limit,
             offset: self.offset,
         }
@@ -193,18 +203,28 @@ pub enum Format {
     /// Aligned columns for people.
     #[default]
     Table,
-    /// The server's JSON, exactly as received.
+    /// The server's JSON, exactly as received (with --all: one `{"shared":[…]}` document).
     Json,
+    /// One sharing per line, as JSON.
+    Ndjson,
+    /// RFC 4180 CSV with the nested backup flattened (`backup.name`, …).
+    Csv,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print one page of sharings.
-    #[command(after_help = "Example:\n  vbshare list --shared-with-me --status available -o json")]
+    /// Print one page of sharings, or every page with --all.
+    #[command(
+        after_help = "Examples:\n  vbshare list --shared-with-me --status available -o json\n  \
+                            vbshare list --all -o csv > sharings.csv"
+    )]
     List {
         #[command(flatten)]
         filters: FilterArgs,
+        /// Walk every page (1,000 rows a request), streaming rows as they arrive.
+        #[arg(long, conflicts_with_all = ["limit", "offset"])]
+        all: bool,
         /// Output format.
         #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
         output: Format,
@@ -224,8 +244,46 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
         output: Format,
     },
+    /// Share a backup with other projects (at most 10).
+    #[command(
+        after_help = "Example:\n  vbshare share 066b1e37-9305-4057-97e5-2e99b21fc71d \\\n      \
+                            --to 722513ed0a324dadaabe5b2d0fe848c9 --to 722513ed0a324dadaabe5b2d0fe84919"
+    )]
+    Share {
+        /// The backup to share.
+        backup_id: String,
+        /// A project to share it with (32 hex characters); repeat for more, at most 10.
+        #[arg(long = "to", value_name = "PROJECT_ID", required = true, value_parser = parse_project_id)]
+        to: Vec<String>,
+        /// Output format.
+        #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
+        output: Format,
+    },
+    /// Cancel one sharing, or with --backup every sharing of a backup.
+    #[command(
+        after_help = "Examples:\n  vbshare unshare 8332443e-9866-41d8-8a58-a898cf5db030\n  \
+                            vbshare unshare --backup 066b1e37-9305-4057-97e5-2e99b21fc71d"
+    )]
+    Unshare {
+        /// The sharing ID (or, with --backup, the backup ID).
+        #[arg(value_name = "ID")]
+        id: String,
+        /// ID is a backup ID: cancel every sharing of that backup.
+        #[arg(long)]
+        backup: bool,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  vbshare completions bash > ~/.local/share/bash-completion/completions/vbshare"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Run the embedded VBS-compatible server until Ctrl-C.
-    #[command(after_help = "Example:\n  vbshare serve --listen 127.0.0.1:8776 --sharings 10000 --latency-ms 50")]
+    #[command(
+        after_help = "Example:\n  vbshare serve --listen 127.0.0.1:8776 --sharings 10000 --latency-ms 50"
+    )]
     Serve(ServeArgs),
 }
 
@@ -259,6 +317,18 @@ fn parse_url(s: &str) -> Result<String, String> {
     }
 }
 
+/// The most projects one share call accepts.
+pub const MAX_SHARE_TARGETS: usize = 10;
+
+/// A project ID: 32 hexadecimal characters.
+pub fn parse_project_id(s: &str) -> Result<String, String> {
+    if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Err("a project ID is 32 hexadecimal characters".into())
+    }
+}
+
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v),
@@ -286,17 +356,42 @@ mod tests {
     #[test]
     fn filters_map_to_the_query() {
         let cli = Cli::try_parse_from([
-            "vbshare", "list", "--shared-with-me", "--name", "db", "--az", "eu-de-01",
-            "--sort-key", "size", "--sort-dir", "asc", "--limit", "5", "--offset", "10", "-o",
+            "vbshare",
+            "list",
+            "--shared-with-me",
+            "--name",
+            "db",
+            "--az",
+            "eu-de-01",
+            "--sort-key",
+            "size",
+            "--sort-dir",
+            "asc",
+            "--limit",
+            "5",
+            "--offset",
+            "10",
+            "-o",
             "json",
         ])
         .unwrap();
-        let Some(Command::List { filters, output }) = cli.command else { panic!() };
+        let Some(Command::List {
+            filters,
+            output,
+            all,
+        }) = cli.command
+        else {
+            panic!()
+        };
+        assert!(!all);
         assert_eq!(output, Format::Json);
         let q = filters.list_query();
         assert!(q.filters.share_to_me);
         assert_eq!(q.filters.availability_zone, "eu-de-01");
-        assert_eq!((q.sort_key, q.sort_dir, q.limit, q.offset), (Some(SortKey::Size), Some(SortDir::Asc), Some(5), Some(10)));
+        assert_eq!(
+            (q.sort_key, q.sort_dir, q.limit, q.offset),
+            (Some(SortKey::Size), Some(SortDir::Asc), Some(5), Some(10))
+        );
     }
 
     #[test]
@@ -311,6 +406,10 @@ mod tests {
             &["vbshare", "--endpoint", "ftp://x", "list"],
             &["vbshare", "--timeout", "0", "list"],
             &["vbshare", "serve", "--fail-rate", "2"],
+            &["vbshare", "list", "--all", "--limit", "5"],
+            &["vbshare", "share", "b1", "--to", "not-hex"],
+            &["vbshare", "share", "b1"],
+            &["vbshare", "completions", "tcsh"],
         ] {
             let e = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{args:?}");
@@ -319,7 +418,8 @@ mod tests {
 
     #[test]
     fn top_level_filters_prefill_the_browser() {
-        let cli = Cli::try_parse_from(["vbshare", "--demo", "--name", "x", "--limit", "20"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["vbshare", "--demo", "--name", "x", "--limit", "20"]).unwrap();
         assert!(cli.global.demo && cli.command.is_none());
         assert_eq!(cli.filters.list_query().limit, Some(20));
     }

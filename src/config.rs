@@ -126,7 +126,10 @@ fn first(env: Env<'_>, names: &[&str]) -> Option<String> {
 }
 
 fn truthy(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on")
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 /// The default config path: `$VBSHARE_CONFIG`, else `<config dir>/vbshare/config.toml`.
@@ -139,7 +142,9 @@ pub fn default_config_path(env: Env<'_>) -> Option<PathBuf> {
 /// Parses config text; errors name the file and line.
 pub fn parse_config(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
     toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
         let msg = e.message().to_owned();
         ConfigError::Malformed {
             path: path.display().to_string(),
@@ -242,7 +247,10 @@ pub fn resolve_with(
             }
         },
         None => {
-            let name = file.default_profile.clone().unwrap_or_else(|| "default".to_owned());
+            let name = file
+                .default_profile
+                .clone()
+                .unwrap_or_else(|| "default".to_owned());
             match file.profiles.get(&name) {
                 Some(p) => (Some(name), p.clone()),
                 None => (None, Profile::default()),
@@ -273,7 +281,16 @@ pub fn resolve_with(
     let project_id = flags
         .project_id
         .clone()
-        .or_else(|| first(env, &["HW_PROJECT_ID", "OS_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"]))
+        .or_else(|| {
+            first(
+                env,
+                &[
+                    "HW_PROJECT_ID",
+                    "OS_PROJECT_ID",
+                    "HUAWEICLOUD_SDK_PROJECT_ID",
+                ],
+            )
+        })
         .or_else(|| p.project_id.clone())
         .ok_or_else(|| {
             ConfigError::Missing(
@@ -317,21 +334,37 @@ pub fn resolve_with(
 
 fn resolve_auth(env: Env<'_>, p: &Profile, auth_url: Option<String>) -> Result<Auth, ConfigError> {
     let secret = |names: &[&str], file: &Option<SecretString>| {
-        first(env, names).or_else(|| file.as_ref().map(|s| s.0.clone())).filter(|s| !s.is_empty())
+        first(env, names)
+            .or_else(|| file.as_ref().map(|s| s.0.clone()))
+            .filter(|s| !s.is_empty())
     };
     if let Some(token) = secret(&["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"], &p.auth_token) {
         return Ok(Auth::Token(Secret::new(token)));
     }
-    let ak = first(env, &["HW_ACCESS_KEY", "OS_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"])
-        .or_else(|| p.access_key.clone());
-    let sk = secret(&["HW_SECRET_KEY", "OS_SECRET_KEY", "HUAWEICLOUD_SDK_SK"], &p.secret_key);
+    let ak = first(
+        env,
+        &["HW_ACCESS_KEY", "OS_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"],
+    )
+    .or_else(|| p.access_key.clone());
+    let sk = secret(
+        &["HW_SECRET_KEY", "OS_SECRET_KEY", "HUAWEICLOUD_SDK_SK"],
+        &p.secret_key,
+    );
     match (ak, sk) {
         (Some(access_key), Some(secret_key)) => {
             let security_token = secret(
-                &["HW_SECURITY_TOKEN", "OS_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"],
+                &[
+                    "HW_SECURITY_TOKEN",
+                    "OS_SECURITY_TOKEN",
+                    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                ],
                 &p.security_token,
             );
-            return Ok(Auth::AkSk(AkSk { access_key, secret_key, security_token }));
+            return Ok(Auth::AkSk(AkSk {
+                access_key,
+                secret_key,
+                security_token,
+            }));
         }
         (Some(_), None) => {
             return Err(ConfigError::Missing(
@@ -351,8 +384,11 @@ fn resolve_auth(env: Env<'_>, p: &Profile, auth_url: Option<String>) -> Result<A
     }
     let user = first(env, &["HW_USER_NAME", "OS_USERNAME"]).or_else(|| p.user.clone());
     let password = secret(&["HW_USER_PASSWORD", "OS_PASSWORD"], &p.password);
-    let domain = first(env, &["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME"])
-        .or_else(|| p.domain.clone());
+    let domain = first(
+        env,
+        &["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME"],
+    )
+    .or_else(|| p.domain.clone());
     match (user, password, domain) {
         (Some(user), Some(password), Some(domain)) => {
             let auth_url = auth_url.ok_or_else(|| {
@@ -362,7 +398,12 @@ fn resolve_auth(env: Env<'_>, p: &Profile, auth_url: Option<String>) -> Result<A
                 )
             })?;
             validate_url(&auth_url, "auth URL")?;
-            Ok(Auth::Password(PasswordAuth { auth_url, user, password: Secret::new(password), domain }))
+            Ok(Auth::Password(PasswordAuth {
+                auth_url,
+                user,
+                password: Secret::new(password),
+                domain,
+            }))
         }
         (None, None, _) => Err(ConfigError::Missing(
             "no credentials: set HW_ACCESS_KEY and HW_SECRET_KEY, or HW_AUTH_TOKEN, or \

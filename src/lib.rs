@@ -8,7 +8,9 @@
 
 pub mod api;
 pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod export;
 pub mod output;
 pub mod server;
 pub mod text;

@@ -9,8 +9,18 @@ use crate::api::Sharing;
 use crate::api::time::Timestamp;
 use crate::text::{human_gb, pad, sanitize, width};
 
+pub mod csv;
+
 /// Column headers of the list table.
-const HEADERS: [&str; 7] = ["SHARING ID", "BACKUP NAME", "STATUS", "SIZE", "", "AZ", "CREATED (UTC)"];
+const HEADERS: [&str; 7] = [
+    "SHARING ID",
+    "BACKUP NAME",
+    "STATUS",
+    "SIZE",
+    "",
+    "AZ",
+    "CREATED (UTC)",
+];
 
 /// The longest backup name shown in a table cell.
 const MAX_NAME_COLS: usize = 40;
@@ -25,23 +35,12 @@ fn ts(t: Option<&Timestamp>) -> String {
 
 /// Writes sharings as aligned columns. `share_to_me` picks the "other project" column.
 pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) -> io::Result<()> {
-    let other = if share_to_me { "FROM PROJECT" } else { "TO PROJECT" };
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|s| {
-            let b = s.backup.as_ref();
-            [
-                opt(s.id.as_deref()),
-                crate::text::truncate(&opt(b.and_then(|b| b.name.as_deref())), MAX_NAME_COLS)
-                    .into_owned(),
-                opt(b.and_then(|b| b.status.as_deref())),
-                b.and_then(|b| b.size).map_or_else(|| "—".to_owned(), human_gb),
-                opt(if share_to_me { s.from_project_id.as_deref() } else { s.to_project_id.as_deref() }),
-                opt(b.and_then(|b| b.availability_zone.as_deref())),
-                ts(s.created_at.as_ref()),
-            ]
-        })
-        .collect();
+    let other = if share_to_me {
+        "FROM PROJECT"
+    } else {
+        "TO PROJECT"
+    };
+    let cells: Vec<[String; 7]> = rows.iter().map(|s| row_cells(s, share_to_me)).collect();
     let mut headers = HEADERS;
     headers[4] = other;
     let mut widths = headers.map(width);
@@ -75,6 +74,60 @@ pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) ->
     Ok(())
 }
 
+/// Fixed column widths for streamed tables (`list --all -o table`), where rows arrive page
+/// by page and cannot be measured first.
+const FIXED: [usize; 7] = [36, 32, 15, 8, 32, 16, 19];
+
+fn fixed_line(out: &mut impl Write, cols: &[String; 7]) -> io::Result<()> {
+    let mut l = String::new();
+    for (i, (c, w)) in cols.iter().zip(FIXED).enumerate() {
+        if i > 0 {
+            l.push_str("  ");
+        }
+        if i == cols.len() - 1 {
+            l.push_str(c);
+        } else {
+            l.push_str(&pad(c, w));
+        }
+    }
+    writeln!(out, "{}", l.trim_end())
+}
+
+/// The header of a streamed table.
+pub fn write_fixed_header(out: &mut impl Write, share_to_me: bool) -> io::Result<()> {
+    let mut h = HEADERS.map(str::to_owned);
+    (if share_to_me {
+        "FROM PROJECT"
+    } else {
+        "TO PROJECT"
+    })
+    .clone_into(&mut h[4]);
+    fixed_line(out, &h)
+}
+
+/// One row of a streamed table.
+pub fn write_fixed_row(out: &mut impl Write, s: &Sharing, share_to_me: bool) -> io::Result<()> {
+    fixed_line(out, &row_cells(s, share_to_me))
+}
+
+fn row_cells(s: &Sharing, share_to_me: bool) -> [String; 7] {
+    let b = s.backup.as_ref();
+    [
+        opt(s.id.as_deref()),
+        crate::text::truncate(&opt(b.and_then(|b| b.name.as_deref())), MAX_NAME_COLS).into_owned(),
+        opt(b.and_then(|b| b.status.as_deref())),
+        b.and_then(|b| b.size)
+            .map_or_else(|| "—".to_owned(), human_gb),
+        opt(if share_to_me {
+            s.from_project_id.as_deref()
+        } else {
+            s.to_project_id.as_deref()
+        }),
+        opt(b.and_then(|b| b.availability_zone.as_deref())),
+        ts(s.created_at.as_ref()),
+    ]
+}
+
 /// Every field of a sharing and its backup as `label  value` lines.
 pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
     let mut v = vec![
@@ -86,7 +139,10 @@ pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
         ("updated_at", ts(s.updated_at.as_ref())),
     ];
     if s.deleted.is_some() || s.deleted_at.is_some() {
-        v.push(("deleted", s.deleted.map_or_else(|| "—".to_owned(), |d| d.to_string())));
+        v.push((
+            "deleted",
+            s.deleted.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+        ));
         v.push(("deleted_at", ts(s.deleted_at.as_ref())));
     }
     let Some(b) = &s.backup else {
@@ -103,12 +159,21 @@ pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
             "backup.size",
             b.size.map_or_else(
                 || "—".to_owned(),
-                |g| if g < 1024 { human_gb(g) } else { format!("{} ({g} GB)", human_gb(g)) },
+                |g| {
+                    if g < 1024 {
+                        human_gb(g)
+                    } else {
+                        format!("{} ({g} GB)", human_gb(g))
+                    }
+                },
             ),
         ),
         ("backup.volume_id", opt(b.volume_id.as_deref())),
         ("backup.snapshot_id", opt(b.snapshot_id.as_deref())),
-        ("backup.availability_zone", opt(b.availability_zone.as_deref())),
+        (
+            "backup.availability_zone",
+            opt(b.availability_zone.as_deref()),
+        ),
         ("backup.container", opt(b.container.as_deref())),
         ("backup.description", opt(b.description.as_deref())),
         ("backup.fail_reason", opt(b.fail_reason.as_deref())),
@@ -117,8 +182,14 @@ pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
         ("backup.data_timestamp", ts(b.data_timestamp.as_ref())),
         ("backup.object_count", num(b.object_count)),
         ("backup.is_incremental", flag(b.is_incremental)),
-        ("backup.has_dependent_backups", flag(b.has_dependent_backups)),
-        ("backup.service_metadata", opt(b.service_metadata.as_deref())),
+        (
+            "backup.has_dependent_backups",
+            flag(b.has_dependent_backups),
+        ),
+        (
+            "backup.service_metadata",
+            opt(b.service_metadata.as_deref()),
+        ),
     ]);
     v
 }
@@ -184,8 +255,14 @@ mod tests {
         let mut buf = Vec::new();
         write_detail(&mut buf, &sample()[1]).unwrap();
         let text = String::from_utf8(buf).unwrap();
-        assert!(text.contains(&format!("\nupdated_at{}—\n", " ".repeat(20))), "{text}");
-        assert!(text.contains(&format!("\nbackup.size{}1 GB\n", " ".repeat(19))), "{text}");
+        assert!(
+            text.contains(&format!("\nupdated_at{}—\n", " ".repeat(20))),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("\nbackup.size{}1 GB\n", " ".repeat(19))),
+            "{text}"
+        );
         assert!(text.contains("backup.fail_reason            Invalid InitiatorConnector"));
         assert_eq!(text.lines().count(), 6 + 17);
     }

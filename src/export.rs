@@ -1,0 +1,297 @@
+//! Every page of a query, streamed: `limit`/`offset` pages of 1,000 written as they arrive,
+//! so memory stays flat however many sharings there are. Used by `list --all` and by the
+//! browser's export.
+//!
+//! A set that changes while it is paged is detected, never silently accepted: rows already
+//! written are skipped by ID when a shift brings them back, and the totals from `count`
+//! before and after are compared with the rows written.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use crate::api::{ApiError, Client, Filters, ListQuery, Sharing, SortDir, SortKey};
+use crate::output::csv;
+
+/// Rows per request when walking every page (the server's maximum).
+pub const PAGE_SIZE: u32 = 1000;
+
+/// Formats for a full export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One `{"shared":[…]}` document.
+    Json,
+    /// One sharing per line.
+    Ndjson,
+    /// A header, then one row per sharing with the backup flattened.
+    Csv,
+    /// Aligned columns of fixed width (for people; server text sanitised).
+    Table { share_to_me: bool },
+}
+
+/// Where an export stands, reported after every page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub pages: u64,
+    pub rows: u64,
+    /// The total from `count` at the start, when it answered.
+    pub total: Option<u64>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: u64,
+    pub pages: u64,
+    /// Rows seen again after a shift and skipped.
+    pub duplicates_skipped: u64,
+    pub total_before: Option<u64>,
+    pub total_after: Option<u64>,
+}
+
+impl Summary {
+    /// A warning when the set changed while it was paged, `None` when it was stable.
+    pub fn consistency_warning(&self) -> Option<String> {
+        let changed_total = match (self.total_before, self.total_after) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        };
+        let short = self.total_after.is_some_and(|t| t != self.rows);
+        if !(changed_total || short || self.duplicates_skipped > 0) {
+            return None;
+        }
+        let fmt = |t: Option<u64>| t.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        Some(format!(
+            "warning: the sharings changed while they were being read (count {} before, {} after; \
+             {} rows written, {} repeated rows skipped); rows may be missing — run again for a \
+             consistent copy",
+            fmt(self.total_before),
+            fmt(self.total_after),
+            self.rows,
+            self.duplicates_skipped
+        ))
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("cannot write the output")]
+    Io(#[from] io::Error),
+}
+
+/// Walks every page of `filters` sorted by `sort`, writing each row to `out` as it arrives,
+/// and calling `progress` after each page.
+pub async fn export_all<W: Write>(
+    client: &Client,
+    filters: &Filters,
+    sort: (SortKey, SortDir),
+    format: ExportFormat,
+    out: &mut W,
+    mut progress: impl FnMut(Progress),
+) -> Result<Summary, ExportError> {
+    let mut summary = Summary {
+        total_before: client.count(filters).await.ok(),
+        ..Summary::default()
+    };
+    progress(Progress {
+        pages: 0,
+        rows: 0,
+        total: summary.total_before,
+    });
+    let mut writer = RowWriter::new(format);
+    writer.begin(out)?;
+    // IDs of the previous and current page: enough to catch rows that a shift brings back,
+    // while memory stays bounded by two pages.
+    let mut previous: HashSet<String> = HashSet::new();
+    let mut offset: u64 = 0;
+    loop {
+        let q = ListQuery {
+            filters: filters.clone(),
+            sort_key: Some(sort.0),
+            sort_dir: Some(sort.1),
+            limit: Some(PAGE_SIZE),
+            offset: Some(offset),
+        };
+        let page = client.list(&q).await?;
+        let got = page.len() as u64;
+        let mut current = HashSet::with_capacity(page.len());
+        for s in &page {
+            let id = s.id.clone().unwrap_or_default();
+            if !id.is_empty() && (previous.contains(&id) || !current.insert(id)) {
+                summary.duplicates_skipped += 1;
+                continue;
+            }
+            writer.row(out, s)?;
+            summary.rows += 1;
+        }
+        summary.pages += 1;
+        offset += got;
+        previous = current;
+        progress(Progress {
+            pages: summary.pages,
+            rows: summary.rows,
+            total: summary.total_before,
+        });
+        if got < u64::from(PAGE_SIZE) {
+            break;
+        }
+    }
+    writer.end(out)?;
+    out.flush()?;
+    summary.total_after = client.count(filters).await.ok();
+    Ok(summary)
+}
+
+/// Writes rows in one format, tracking what the format needs between rows.
+#[derive(Debug)]
+pub struct RowWriter {
+    format: ExportFormat,
+    first: bool,
+}
+
+impl RowWriter {
+    pub fn new(format: ExportFormat) -> Self {
+        Self {
+            format,
+            first: true,
+        }
+    }
+
+    /// Writes what comes before the first row.
+    pub fn begin(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self.format {
+            ExportFormat::Json => out.write_all(b"{\"shared\": ["),
+            ExportFormat::Ndjson => Ok(()),
+            ExportFormat::Csv => csv::write_header(out),
+            ExportFormat::Table { share_to_me } => {
+                crate::output::write_fixed_header(out, share_to_me)
+            }
+        }
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, out: &mut impl Write, s: &Sharing) -> io::Result<()> {
+        let first = std::mem::replace(&mut self.first, false);
+        match self.format {
+            ExportFormat::Json => {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"\n  ")?;
+                out.write_all(compact(&s.to_json()).as_bytes())
+            }
+            ExportFormat::Ndjson => {
+                out.write_all(compact(&s.to_json()).as_bytes())?;
+                out.write_all(b"\n")
+            }
+            ExportFormat::Csv => csv::write_row(out, s),
+            ExportFormat::Table { share_to_me } => {
+                crate::output::write_fixed_row(out, s, share_to_me)
+            }
+        }
+    }
+
+    /// Writes what comes after the last row.
+    pub fn end(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self.format {
+            ExportFormat::Json => out.write_all(if self.first {
+                b"]}\n" as &[u8]
+            } else {
+                b"\n]}\n"
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The server's JSON for one sharing on a single line: its exact text when it has no
+/// newlines (the common case), else re-serialised without whitespace, order kept.
+fn compact(json: &str) -> std::borrow::Cow<'_, str> {
+    if json.contains('\n') {
+        serde_json::from_str::<serde_json::Value>(json)
+            .map(|v| std::borrow::Cow::Owned(v.to_string()))
+            .unwrap_or(std::borrow::Cow::Borrowed(json))
+    } else {
+        std::borrow::Cow::Borrowed(json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::model::parse_list;
+
+    fn rows() -> Vec<Sharing> {
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/doc_list_response.json"
+        ))
+        .unwrap();
+        parse_list(&body).unwrap()
+    }
+
+    fn write_all(format: ExportFormat, rows: &[Sharing]) -> String {
+        let mut out = Vec::new();
+        let mut w = RowWriter::new(format);
+        w.begin(&mut out).unwrap();
+        for r in rows {
+            w.row(&mut out, r).unwrap();
+        }
+        w.end(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_is_one_valid_document_even_when_empty() {
+        let text = write_all(ExportFormat::Json, &rows());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["shared"].as_array().unwrap().len(), 2);
+        assert_eq!(v["shared"][1]["id"], "f842bf23-1e05-4c2c-b0f9-25222f4686da");
+        let empty: serde_json::Value =
+            serde_json::from_str(&write_all(ExportFormat::Json, &[])).unwrap();
+        assert_eq!(empty["shared"].as_array().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn ndjson_is_one_sharing_per_line() {
+        let text = write_all(ExportFormat::Ndjson, &rows());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        for l in lines {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert!(v["backup"]["name"].is_string());
+        }
+    }
+
+    #[test]
+    fn consistency_warning_only_when_something_changed() {
+        let stable = Summary {
+            rows: 5,
+            pages: 1,
+            total_before: Some(5),
+            total_after: Some(5),
+            ..Summary::default()
+        };
+        assert_eq!(stable.consistency_warning(), None);
+        let grew = Summary {
+            total_after: Some(6),
+            ..stable.clone()
+        };
+        assert!(
+            grew.consistency_warning()
+                .unwrap()
+                .contains("5 before, 6 after")
+        );
+        let dup = Summary {
+            duplicates_skipped: 1,
+            ..stable
+        };
+        assert!(
+            dup.consistency_warning()
+                .unwrap()
+                .contains("1 repeated rows skipped")
+        );
+    }
+}

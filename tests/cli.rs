@@ -1,0 +1,425 @@
+//! The built binary against the embedded server over loopback: what a user sees on stdout,
+//! stderr and in the exit status for each subcommand.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashSet;
+use std::process::{Command, Output};
+
+use vbshare::api::sign::AkSk;
+use vbshare::api::{Auth, Client, ClientConfig, Sharing};
+use vbshare::output::csv;
+use vbshare::server::{
+    self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, RunningServer, ServerConfig,
+};
+
+const PARTNER: &str = "0123456789abcdef0123456789abcdef";
+
+async fn start(sharings: usize) -> RunningServer {
+    server::start(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        sharings,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The binary with a clean environment: no credentials or config but what a test gives.
+fn vbshare(home: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("HW_")
+            || k.starts_with("OS_")
+            || k.starts_with("HUAWEICLOUD_")
+            || k.starts_with("VBSHARE_")
+        {
+            c.env_remove(k);
+        }
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// The binary pointed at `server` with the demo AK/SK in the environment.
+fn signed(server: &RunningServer, home: &std::path::Path) -> Command {
+    let mut c = vbshare(home);
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
+        .args([
+            "--endpoint",
+            &server.endpoint(),
+            "--project-id",
+            DEMO_PROJECT_ID,
+        ]);
+    c
+}
+
+async fn run(mut c: Command) -> Output {
+    tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn client(server: &RunningServer) -> Client {
+    let auth = Auth::AkSk(AkSk {
+        access_key: DEMO_ACCESS_KEY.into(),
+        secret_key: DEMO_SECRET_KEY.into(),
+        security_token: None,
+    });
+    Client::new(ClientConfig::new(server.endpoint(), DEMO_PROJECT_ID, auth)).unwrap()
+}
+
+/// The sharings the demo project made, from the data set itself.
+fn shared_by_demo(n: usize) -> Vec<Sharing> {
+    server::seed::generate(ServerConfig::default().seed, n)
+        .into_iter()
+        .filter(|s| s.from_project_id.as_deref() == Some(DEMO_PROJECT_ID))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_json_with_aksk_from_the_environment_prints_the_server_body() {
+    let server = start(300).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut c = signed(&server, home.path());
+    c.args([
+        "list",
+        "-o",
+        "json",
+        "--limit",
+        "20",
+        "--status",
+        "available",
+    ]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows = v["shared"].as_array().unwrap();
+    assert_eq!(rows.len(), 20);
+    assert!(rows.iter().all(|r| r["backup"]["status"] == "available"));
+    // Byte-exact: the CLI prints what a direct client call receives.
+    let q = vbshare::api::ListQuery {
+        filters: vbshare::api::Filters {
+            status: "available".into(),
+            ..Default::default()
+        },
+        limit: Some(20),
+        ..Default::default()
+    };
+    let (_, body) = client(&server).list_with_body(&q).await.unwrap();
+    assert_eq!(stdout(&out).trim_end(), body.trim_end());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn count_get_and_table_output() {
+    let server = start(300).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut c = signed(&server, home.path());
+    c.args(["count", "--shared-with-me"]);
+    let out = run(c).await;
+    let expected = server::seed::generate(ServerConfig::default().seed, 300)
+        .iter()
+        .filter(|s| s.to_project_id.as_deref() == Some(DEMO_PROJECT_ID))
+        .count();
+    assert_eq!(stdout(&out).trim(), expected.to_string());
+
+    let first = &shared_by_demo(300)[0];
+    let id = first.id.clone().unwrap();
+    let mut c = signed(&server, home.path());
+    c.args(["get", &id]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("id                            {id}\n")),
+        "{text}"
+    );
+    assert!(text.contains("backup.has_dependent_backups"));
+    assert!(!text.contains('\u{1b}'), "table output is sanitised");
+
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--limit", "5"]);
+    let out = run(c).await;
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines[0].starts_with("SHARING ID") && lines[0].contains("TO PROJECT"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_exit_1_with_one_line_and_usage_errors_exit_2() {
+    let server = start(50).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut c = vbshare(home.path());
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", "wrong-secret")
+        .args([
+            "--endpoint",
+            &server.endpoint(),
+            "--project-id",
+            DEMO_PROJECT_ID,
+            "count",
+        ]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("vbshare: HTTP 401 Unauthorized: APIGW.0301"),
+        "{err}"
+    );
+    assert!(
+        err.contains("clock") && !err.contains("wrong-secret"),
+        "{err}"
+    );
+
+    let mut c = vbshare(home.path());
+    c.args(["--region", "eu-de", "--project-id", DEMO_PROJECT_ID, "list"]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HW_ACCESS_KEY"), "{}", stderr(&out));
+
+    for args in [
+        &["list", "--limit", "-1"][..],
+        &["list", "--sort-key", "colour"],
+        &["--endpoint", "nope", "count"],
+    ] {
+        let mut c = signed(&server, home.path());
+        c.args(args);
+        let out = run(c).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&out).is_empty());
+    }
+    let eleven: Vec<String> = (0..11).map(|i| format!("{i:032x}")).collect();
+    let mut c = signed(&server, home.path());
+    c.args(["share", "b"]);
+    for p in &eleven {
+        c.args(["--to", p]);
+    }
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at most 10"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_all_over_ten_thousand_equals_the_full_set_in_every_format() {
+    let n = 10_000;
+    let server = start(n).await;
+    let home = tempfile::tempdir().unwrap();
+    let expected = shared_by_demo(n);
+    let expected_ids: HashSet<String> = expected.iter().map(|s| s.id.clone().unwrap()).collect();
+    assert!(
+        expected.len() > 4000,
+        "the data set splits directions about evenly"
+    );
+
+    for format in ["ndjson", "json", "csv", "table"] {
+        let mut c = signed(&server, home.path());
+        c.args(["list", "--all", "-o", format]);
+        let out = run(c).await;
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert!(
+            stderr(&out).is_empty(),
+            "{format}: no progress or warning off a terminal: {}",
+            stderr(&out)
+        );
+        let text = stdout(&out);
+        let ids: Vec<String> = match format {
+            "ndjson" => text
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect(),
+            "json" => serde_json::from_str::<serde_json::Value>(&text).unwrap()["shared"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned())
+                .collect(),
+            "csv" => {
+                let records = csv::parse(&text);
+                assert_eq!(records[0], csv::COLUMNS);
+                // Names round-trip exactly, commas, quotes, newlines and CJK included.
+                let by_id: std::collections::HashMap<&str, &Sharing> = expected
+                    .iter()
+                    .map(|s| (s.id.as_deref().unwrap(), s))
+                    .collect();
+                for r in &records[1..] {
+                    assert_eq!(r[7], by_id[r[0].as_str()].name(), "name of {}", r[0]);
+                }
+                records[1..].iter().map(|r| r[0].clone()).collect()
+            }
+            _ => text
+                .lines()
+                .skip(1)
+                .map(|l| l.split_whitespace().next().unwrap().to_owned())
+                .collect(),
+        };
+        assert_eq!(ids.len(), expected.len(), "{format}: one row per sharing");
+        assert_eq!(
+            ids.iter().cloned().collect::<HashSet<_>>(),
+            expected_ids,
+            "{format}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_list_unshare_round_trip_and_read_only_refuses() {
+    let server = start(200).await;
+    let home = tempfile::tempdir().unwrap();
+    let backup = shared_by_demo(200)[0].backup_id.clone().unwrap();
+
+    let mut c = signed(&server, home.path());
+    c.args(["--read-only", "share", &backup, "--to", PARTNER]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+
+    let mut c = signed(&server, home.path());
+    c.args(["share", &backup, "--to", PARTNER, "-o", "ndjson"]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let made: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let sharing_id = made["id"].as_str().unwrap().to_owned();
+    assert_eq!(made["to_project_id"], PARTNER);
+
+    let mut c = signed(&server, home.path());
+    c.args([
+        "list",
+        "--to-project",
+        PARTNER,
+        "--backup-id",
+        &backup,
+        "-o",
+        "ndjson",
+    ]);
+    let listed = stdout(&run(c).await);
+    assert!(listed.contains(&sharing_id), "{listed}");
+
+    let mut c = signed(&server, home.path());
+    c.env("VBSHARE_READ_ONLY", "1")
+        .args(["unshare", &sharing_id]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("read-only"));
+
+    let mut c = signed(&server, home.path());
+    c.args(["unshare", &sharing_id]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut c = signed(&server, home.path());
+    c.args(["get", &sharing_id]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+
+    // Cancelling by backup removes every sharing of it.
+    let mut c = signed(&server, home.path());
+    c.args(["unshare", "--backup", &backup]);
+    assert!(run(c).await.status.success());
+    let mut c = signed(&server, home.path());
+    c.args(["count", "--backup-id", &backup]);
+    assert_eq!(stdout(&run(c).await).trim(), "0");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_set_that_changes_between_pages_is_warned_about() {
+    use vbshare::api::{Filters, SortDir, SortKey};
+    use vbshare::export::{ExportFormat, export_all};
+    let server = start(3000).await;
+    let c = client(&server);
+    let victim = shared_by_demo(3000)[0].id.clone().unwrap();
+    let c2 = c.clone();
+    let mut out = Vec::new();
+    let mut removed = false;
+    let summary = export_all(
+        &c,
+        &Filters::default(),
+        (SortKey::CreatedAt, SortDir::Desc),
+        ExportFormat::Ndjson,
+        &mut out,
+        |p| {
+            if p.pages == 1 && !removed {
+                removed = true;
+                let h = tokio::runtime::Handle::current();
+                tokio::task::block_in_place(|| h.block_on(c2.cancel(&victim, false))).unwrap();
+            }
+        },
+    )
+    .await
+    .unwrap();
+    let warning = summary
+        .consistency_warning()
+        .expect("a removal mid-export is detected");
+    assert!(
+        warning.contains("changed while they were being read"),
+        "{warning}"
+    );
+    let ids: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
+    let unique: HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "no row written twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_flag_works_with_every_command() {
+    let home = tempfile::tempdir().unwrap();
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "count", "--shared-with-me"]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n: u64 = stdout(&out).trim().parse().unwrap();
+    assert!(n > 500, "{n}");
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "list", "-o", "json", "--limit", "3"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(c).await)).unwrap();
+    let id = v["shared"][0]["id"].as_str().unwrap().to_owned();
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "get", &id, "-o", "json"]);
+    let one: serde_json::Value = serde_json::from_str(&stdout(&run(c).await)).unwrap();
+    assert_eq!(one["shared"]["id"], id.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_and_help_for_every_subcommand() {
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let mut c = vbshare(home.path());
+        c.args(["completions", shell]);
+        let out = run(c).await;
+        assert!(out.status.success());
+        let text = stdout(&out);
+        assert!(
+            text.contains("vbshare") && text.contains("shared-with-me"),
+            "{shell}"
+        );
+    }
+    for sub in [
+        "list",
+        "count",
+        "get",
+        "share",
+        "unshare",
+        "serve",
+        "completions",
+    ] {
+        let mut c = vbshare(home.path());
+        c.args([sub, "--help"]);
+        let text = stdout(&run(c).await);
+        assert!(text.contains("Example"), "{sub} --help has an example");
+    }
+}
