@@ -323,4 +323,71 @@ mod tests {
         assert!(parse_count(r#"{"count":"3"}"#).is_err());
         assert!(parse_count("[]").is_err());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::{Map, Value, json};
+
+        fn json_value() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(Value::from),
+                any::<f64>()
+                    .prop_filter("finite", |f| f.is_finite())
+                    .prop_map(Value::from),
+                ".{0,10}".prop_map(Value::String),
+                Just(Value::String("2017-08-10T12:25:40.480424".into())),
+            ];
+            let keys = prop::sample::select(vec![
+                "id",
+                "backup",
+                "name",
+                "size",
+                "status",
+                "created_at",
+                "updated_at",
+                "object_count",
+                "is_incremental",
+                "has_dependent_backup",
+                "shared",
+                "count",
+                "x",
+            ]);
+            leaf.prop_recursive(4, 48, 6, move |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    proptest::collection::vec((keys.clone(), inner), 0..6).prop_map(|kv| {
+                        Value::Object(
+                            kv.into_iter()
+                                .map(|(k, v)| (k.to_owned(), v))
+                                .collect::<Map<_, _>>(),
+                        )
+                    }),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_json_is_a_sharing_or_a_clean_error(v in json_value()) {
+                for body in [
+                    json!({ "shared": [v.clone()] }).to_string(),
+                    json!({ "shared": v.clone() }).to_string(),
+                    json!({ "count": v.clone() }).to_string(),
+                    v.to_string(),
+                ] {
+                    // Neither panics; errors carry a message.
+                    if let Err(e) = parse_list(&body) { prop_assert!(!e.to_string().is_empty()); }
+                    if let Err(e) = parse_one(&body) { prop_assert!(!e.to_string().is_empty()); }
+                    if let Err(e) = parse_count(&body) { prop_assert!(!e.to_string().is_empty()); }
+                }
+                if let Ok(list) = parse_list(&json!({ "shared": [v.clone()] }).to_string()) {
+                    // What parsed keeps the exact text it came from.
+                    prop_assert_eq!(list[0].raw.as_ref(), v.to_string());
+                }
+            }
+        }
+    }
 }

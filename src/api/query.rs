@@ -367,4 +367,50 @@ mod tests {
             ]
         );
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z_]{0,8}",
+                ".{0,12}",
+                proptest::collection::vec(
+                    prop::sample::select(vec![
+                        '+', ' ', '/', '=', '&', '*', '~', '%', '备', '🚀', 'a'
+                    ]),
+                    0..6
+                )
+                .prop_map(|v| v.into_iter().collect()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn canonical_query_decodes_back_sorted(pairs in proptest::collection::vec((text(), text()), 0..6)) {
+                let q = canonical_query(&pairs);
+                prop_assert!(q.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%=&".contains(&b)), "{q}");
+                let mut expected: Vec<(String, String)> = pairs.clone();
+                expected.sort_by_key(|(k, v)| (percent_encode(k), percent_encode(v)));
+                let back = parse_query(&q);
+                // An empty key with an empty value encodes to "=" which parses back as ("", "").
+                prop_assert_eq!(back.clone(), expected);
+                let encoded: Vec<(String, String)> =
+                    back.iter().map(|(k, v)| (percent_encode(k), percent_encode(v))).collect();
+                prop_assert!(encoded.windows(2).all(|w| w[0] <= w[1]), "not sorted: {q}");
+            }
+
+            #[test]
+            fn list_query_never_sends_empty_filters(name in ".{0,6}", status in "[ a-z]{0,4}") {
+                let q = ListQuery {
+                    filters: Filters { name: name.clone(), status: status.clone(), ..Filters::default() },
+                    ..ListQuery::default()
+                };
+                let params = q.params();
+                prop_assert_eq!(params.iter().any(|(k, _)| *k == "name"), !name.trim().is_empty());
+                prop_assert_eq!(params.iter().any(|(k, _)| *k == "status"), !status.trim().is_empty());
+            }
+        }
+    }
 }
