@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -42,6 +43,18 @@ pub(crate) struct Store {
     backups: Vec<StoredBackup>,
     by_backup_id: HashMap<String, usize>,
     rows: Vec<Row>,
+    /// The full order of the last list query, so walking its pages (`list --all`) sorts
+    /// once instead of once per page. Cleared by every write.
+    last_order: Mutex<Option<Order>>,
+}
+
+/// The sorted row indices of one query.
+struct Order {
+    project: String,
+    criteria: Criteria,
+    key: SortKey,
+    dir: SortDir,
+    idx: Arc<Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +87,7 @@ impl Store {
             backups: Vec::new(),
             by_backup_id: HashMap::new(),
             rows: Vec::new(),
+            last_order: Mutex::new(None),
         };
         store.rows.reserve(sharings.len());
         for mut sharing in sharings {
@@ -171,28 +185,60 @@ impl Store {
         }
     }
 
-    /// The list answer `{"shared": [...]}` for one page.
-    pub(crate) fn list_json(&self, project: &str, p: &ListParams) -> Result<String, VbsError> {
+    /// Forgets the cached order; every write calls this.
+    pub(crate) fn invalidate_order(&mut self) {
+        *self
+            .last_order
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// The matching rows of a query in their full order, from the cache when the last
+    /// query was the same.
+    fn order(&self, project: &str, p: &ListParams) -> Arc<Vec<usize>> {
+        let lock = || {
+            self.last_order
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(o) = lock().as_ref()
+            && o.project == project
+            && o.criteria == p.criteria
+            && o.key == p.sort_key
+            && o.dir == p.sort_dir
+        {
+            return Arc::clone(&o.idx);
+        }
+        // Sorted without the lock held, so other queries are not held up meanwhile.
         let mut idx: Vec<usize> = (0..self.rows.len())
             .filter(|&i| self.matches(&self.rows[i], project, &p.criteria))
             .collect();
-        let cmp = |a: &usize, b: &usize| {
+        idx.sort_unstable_by(|a, b| {
             let o = self.compare(*a, *b, p.sort_key);
             if p.sort_dir == SortDir::Desc {
                 o.reverse()
             } else {
                 o
             }
-        };
+        });
+        let idx = Arc::new(idx);
+        *lock() = Some(Order {
+            project: project.to_owned(),
+            criteria: p.criteria.clone(),
+            key: p.sort_key,
+            dir: p.sort_dir,
+            idx: Arc::clone(&idx),
+        });
+        idx
+    }
+
+    /// The list answer `{"shared": [...]}` for one page.
+    pub(crate) fn list_json(&self, project: &str, p: &ListParams) -> Result<String, VbsError> {
+        let idx = self.order(project, p);
         let end = p.offset.saturating_add(p.limit).min(idx.len());
         let page: &[usize] = if p.offset >= end {
             &[]
         } else {
-            if end < idx.len() {
-                idx.select_nth_unstable_by(end, cmp);
-                idx.truncate(end);
-            }
-            idx.sort_unstable_by(cmp);
             &idx[p.offset..end]
         };
         let rows: Vec<RowJson<'_>> = page.iter().map(|&i| self.row_json(&self.rows[i])).collect();
@@ -244,6 +290,42 @@ mod tests {
             .into_iter()
             .map(|s| s.id.unwrap())
             .collect()
+    }
+
+    #[test]
+    fn writes_invalidate_the_cached_order() {
+        let mut store = Store::new(generate(5, 300));
+        let q = "sort_key=created_at&limit=1000";
+        let before = ids(&store, q);
+        let backup = store
+            .rows
+            .iter()
+            .find(|r| r.sharing.from_project_id.as_deref() == Some(DEMO))
+            .unwrap()
+            .sharing
+            .backup_id
+            .clone()
+            .unwrap();
+        let req = crate::api::model::ShareTargets {
+            backup_id: backup,
+            to_project_ids: vec!["0123456789abcdef0123456789abcdef".into()],
+        };
+        let now = Timestamp::from_unix(4_000_000_000, 0);
+        store
+            .share(DEMO, &req, &now, &mut || {
+                "ffffffff-0000-4000-8000-000000000001".into()
+            })
+            .unwrap();
+        let after = ids(&store, q);
+        assert_eq!(after.len(), before.len() + 1);
+        assert_eq!(
+            after[0], "ffffffff-0000-4000-8000-000000000001",
+            "newest first"
+        );
+        store
+            .cancel(DEMO, "ffffffff-0000-4000-8000-000000000001", false)
+            .unwrap();
+        assert_eq!(ids(&store, q), before);
     }
 
     #[test]

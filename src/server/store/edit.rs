@@ -33,6 +33,7 @@ impl Store {
         now: &Timestamp,
         new_id: &mut dyn FnMut() -> String,
     ) -> Result<String, VbsError> {
+        self.invalidate_order();
         let targets = &req.to_project_ids;
         if targets.is_empty() || targets.len() > MAX_TARGETS {
             return Err(VbsError::target_count(format!(
@@ -106,6 +107,7 @@ impl Store {
         id: &str,
         is_backup_id: bool,
     ) -> Result<(), VbsError> {
+        self.invalidate_order();
         let mine = |r: &Row| r.sharing.from_project_id.as_deref() == Some(project);
         if is_backup_id {
             let key = |r: &Row| r.sharing.backup_id.as_deref() == Some(id) && mine(r);

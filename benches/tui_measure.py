@@ -1,0 +1,132 @@
+"""Measures the browser the way a person meets it, in a real pseudo-terminal whose output
+is read back through the pyte terminal emulator. Used by benches/whole.sh.
+
+Reports, as JSON on stdout:
+  first_page_ms    start of the process to the first full page and total on screen
+  keystroke_ms     median, last keystroke of a filter edit to the new total on screen,
+                   minus the debounce (so: server time + vbshare's own time)
+  idle_cpu_s       CPU seconds used over IDLE_SECS seconds of doing nothing
+  peak_rss_kb      the process's peak resident memory (VmHWM)
+
+Usage: python3 tui_measure.py BINARY ENDPOINT PROJECT_ID DEBOUNCE_MS IDLE_SECS name=count…
+(credentials come from HW_ACCESS_KEY / HW_SECRET_KEY in the environment)
+"""
+
+import fcntl
+import json
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+
+import pyte
+
+COLS, ROWS = 120, 40
+
+
+def thousands(n: int) -> str:
+    return f"{n:,}"
+
+
+class Term:
+    def __init__(self, argv):
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        self.started = time.monotonic()
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(argv[0], argv)
+        self.pid, self.fd = pid, fd
+
+    def pump(self, timeout: float) -> None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if ready:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            # Answer a cursor-position query, as a real terminal would.
+            if b"\x1b[6n" in data:
+                os.write(self.fd, b"\x1b[1;1R")
+            self.stream.feed(data)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, limit: float = 20.0) -> float:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return time.monotonic()
+            self.pump(0.001)
+        raise SystemExit(f"timed out waiting for {needle!r}; screen:\n{self.text()}")
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    def peak_rss_kb(self) -> int:
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
+
+
+def main() -> int:
+    binary, endpoint, project, debounce_ms, idle_secs = sys.argv[1:6]
+    names = [(kv.split("=")[0], int(kv.split("=")[1])) for kv in sys.argv[6:]]
+    debounce = int(debounce_ms) / 1000
+    t = Term([binary, "--endpoint", endpoint, "--project-id", project,
+              "--debounce-ms", debounce_ms])
+    first = t.wait_for("rows 1–50 of") - t.started
+
+    samples = []
+    t.send(b"/")
+    t.wait_for("name")
+    for i in range(12):
+        name, count = names[i % len(names)]
+        t.send(b"\x15")  # Ctrl-U clears the field
+        for ch in name.encode():
+            t.send(bytes([ch]))
+        last_key = time.monotonic()
+        shown = t.wait_for(f"of {thousands(count)}")
+        samples.append(shown - last_key - debounce)
+    t.send(b"\x1b")  # leave the form
+
+    # Let any last redraw land, then sit idle.
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        t.pump(0.05)
+    cpu_before = t.cpu_seconds()
+    end = time.monotonic() + float(idle_secs)
+    while time.monotonic() < end:
+        t.pump(0.5)
+    idle_cpu = t.cpu_seconds() - cpu_before
+    peak = t.peak_rss_kb()
+    t.send(b"q")
+    os.waitpid(t.pid, 0)
+    print(json.dumps({
+        "first_page_ms": round(first * 1000, 1),
+        "keystroke_ms": round(statistics.median(samples) * 1000, 1),
+        "keystroke_samples_ms": [round(s * 1000, 1) for s in samples],
+        "idle_cpu_s": round(idle_cpu, 3),
+        "idle_secs": float(idle_secs),
+        "peak_rss_kb": peak,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
