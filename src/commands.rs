@@ -92,6 +92,8 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
                 debounce: Duration::from_millis(cli.global.debounce_ms),
                 mouse: cli.global.mouse,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                read_only: settings.read_only,
+                refresh: cli.global.refresh.map(Duration::from_secs),
             };
             crate::tui::run(client, options).await
         }

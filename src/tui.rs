@@ -2,8 +2,9 @@
 //!
 //! The shape (see `src/tui/`): terminal events and fetch answers become [`app::Msg`]s;
 //! [`app::App::update`] changes state without I/O and returns an [`app::Effect`]; the run
-//! loop performs effects (hand a query to the fetch [`worker`], copy via [`osc52`], quit)
-//! and redraws with [`ui::draw`] only when something changed.
+//! loop performs effects (hand a query to the fetch [`worker`], run a share or cancel
+//! through the [`backend`], start or stop an [`export`], copy via [`osc52`], quit) and
+//! redraws with [`ui::draw`] only when something changed.
 
 use std::io::{self, Stdout, Write as _};
 use std::sync::Once;
@@ -21,6 +22,8 @@ use crate::api::Client;
 use crate::api::query::ListQuery;
 
 pub mod app;
+pub mod backend;
+pub mod export;
 pub mod form;
 pub mod keymap;
 pub mod osc52;
@@ -62,6 +65,11 @@ pub struct Options {
     pub mouse: bool,
     /// Use no colours (`NO_COLOR`, `--no-color`).
     pub no_color: bool,
+    /// Refuse every write (share, cancel) with a message in the footer.
+    pub read_only: bool,
+    /// Start in watch mode, refreshing the page this often (`w` then toggles it with this
+    /// interval; without it, `w` uses 5 s).
+    pub refresh: Option<Duration>,
 }
 
 impl Default for Options {
@@ -72,6 +80,8 @@ impl Default for Options {
             debounce: Duration::from_millis(200),
             mouse: false,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            read_only: false,
+            refresh: None,
         }
     }
 }
@@ -82,8 +92,8 @@ pub async fn run(client: Client, options: Options) -> anyhow::Result<()> {
     run_with(client, options).await
 }
 
-/// [`run`] with any [`worker::Fetcher`] (for tests and alternative back ends).
-pub async fn run_with<F: worker::Fetcher>(fetcher: F, options: Options) -> anyhow::Result<()> {
+/// [`run`] with any [`backend::Backend`] (for tests and alternative back ends).
+pub async fn run_with<B: backend::Backend>(backend: B, options: Options) -> anyhow::Result<()> {
     install_panic_hook();
     let mouse = options.mouse;
     let mut terminal = match setup(mouse) {
@@ -93,7 +103,7 @@ pub async fn run_with<F: worker::Fetcher>(fetcher: F, options: Options) -> anyho
             return Err(anyhow::Error::new(e).context("cannot set up the terminal"));
         }
     };
-    let result = run::run_loop(&mut terminal, fetcher, options).await;
+    let result = run::run_loop(&mut terminal, backend, options).await;
     restore(mouse);
     result
 }

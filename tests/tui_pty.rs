@@ -18,7 +18,8 @@ struct Tui {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _home: tempfile::TempDir,
+    /// HOME and the working directory (an export lands here).
+    home: tempfile::TempDir,
 }
 
 impl Tui {
@@ -66,7 +67,7 @@ impl Tui {
             raw,
             writer,
             child,
-            _home: home,
+            home,
         }
     }
 
@@ -231,4 +232,109 @@ fn ctrl_c_quits_from_the_filter_form() {
     tui.wait_for("restored", |_| {
         !tui.parser.lock().unwrap().screen().alternate_screen()
     });
+}
+
+/// The first sharing ID (a UUID) in `text` right after `prefix`.
+fn uuid_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.match_indices(prefix).find_map(|(at, _)| {
+        let start = at + prefix.len();
+        let id = text.get(start..start + 36)?;
+        let ok = id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+        ok.then_some(id)
+    })
+}
+
+#[test]
+fn cancel_a_sharing_with_confirmation_then_watch() {
+    let mut tui = Tui::start();
+    let first = tui.wait_for("the first page and its total", |s| {
+        footer(s).contains("rows 1–") && total(footer(s)).is_some() && !footer(s).contains('⠋')
+    });
+    let all = total(footer(&first)).unwrap();
+
+    // Select the second row and learn its sharing ID (copying it says it in the footer).
+    tui.send("j");
+    tui.send("y");
+    let copied = tui.wait_for("the copied sharing ID", |s| {
+        uuid_after(footer(s), "copied sharing ID ").is_some()
+    });
+    let id = uuid_after(footer(&copied), "copied sharing ID ")
+        .unwrap()
+        .to_owned();
+
+    // `d` asks first, naming the sharing.
+    tui.send("d");
+    let asked = tui.wait_text("Cancel sharing ");
+    assert_eq!(
+        uuid_after(&asked, "Cancel sharing "),
+        Some(id.as_str()),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("will no longer be shared with project"),
+        "{asked}"
+    );
+    assert_eq!(total(footer(&asked)), Some(all), "nothing happened yet");
+
+    // `y` cancels it: the footer says so and the total drops by one.
+    tui.send("y");
+    let done = tui.wait_for("the cancellation and the new total", |s| {
+        footer(s).contains("cancelled sharing") && total(footer(s)) == Some(all - 1)
+    });
+    assert!(
+        !done.contains("Cancel sharing "),
+        "the dialog closed:\n{done}"
+    );
+    assert!(
+        footer(&done).contains(&id[..8]),
+        "the footer names the sharing: {}",
+        footer(&done)
+    );
+
+    // `w` turns watch mode on.
+    tui.send("w");
+    tui.wait_for("watch mode in the footer", |s| {
+        footer(s).contains("watch 5s")
+    });
+    tui.send("w");
+    tui.wait_for("watch mode off", |s| {
+        !footer(s).contains("watch 5s") && footer(s).contains("watch off")
+    });
+}
+
+#[test]
+fn export_writes_every_row_to_the_current_directory() {
+    let mut tui = Tui::start();
+    let first = tui.wait_for("the first page and its total", |s| {
+        footer(s).contains("rows 1–") && total(footer(s)).is_some() && !footer(s).contains('⠋')
+    });
+    let all = total(footer(&first)).unwrap();
+    tui.send("e");
+    tui.wait_text("Export every page of Shared by me");
+    tui.send("\t\r");
+    let done = tui.wait_for("the export to finish", |s| footer(s).contains("exported "));
+    let rows: u64 = footer(&done)
+        .split("exported ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .map(|n| n.replace(',', "").parse().unwrap())
+        .unwrap();
+    assert_eq!(rows, all, "{}", footer(&done));
+    let files: Vec<String> = std::fs::read_dir(tui.home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("vbshare-"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(
+        files[0].starts_with("vbshare-by-me-")
+            && std::path::Path::new(&files[0]).extension() == Some("json".as_ref()),
+        "{files:?}"
+    );
+    let text = std::fs::read_to_string(tui.home.path().join(&files[0])).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["shared"].as_array().unwrap().len() as u64, all);
 }

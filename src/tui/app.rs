@@ -6,16 +6,29 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
 
+use super::backend::{WriteRequest, WriteResult};
+use super::export::{ExportEvent, ExportJob};
 use super::form::Form;
 use super::theme::Theme;
 use super::worker::{FetchRequest, FetchResult};
 use super::{HeaderInfo, Options};
-use crate::api::ApiError;
 use crate::api::model::Sharing;
 use crate::api::query::{ListQuery, SortDir, SortKey};
 
+mod dialog;
+mod error;
+mod exporting;
 mod fetch;
 mod keys;
+mod writes;
+
+pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
+pub use error::ErrorInfo;
+pub use exporting::ExportState;
+pub use writes::{READ_ONLY, interval_text};
+
+/// The watch interval `w` starts with when `--refresh` was not given.
+pub const DEFAULT_WATCH: Duration = Duration::from_secs(5);
 
 /// The page sizes `+` and `-` step through.
 pub const PAGE_SIZES: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
@@ -36,6 +49,17 @@ pub enum Msg {
     Fetched(Box<FetchResult>),
     /// The spinner's clock, which only runs while a request is pending.
     Tick,
+    /// Watch mode's clock, which only runs while watch mode is on.
+    WatchTick,
+    /// A share or cancel call finished.
+    Wrote(Box<WriteResult>),
+    /// News from the export numbered `id`.
+    Export {
+        /// The export's number (events of an older export are ignored).
+        id: u64,
+        /// What happened.
+        event: Box<ExportEvent>,
+    },
 }
 
 /// What the run loop should do after an update.
@@ -45,6 +69,17 @@ pub enum Effect {
     Fetch(FetchRequest),
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Run this share or cancel call in the background.
+    Write(WriteRequest),
+    /// Start this export in the background.
+    Export {
+        /// The export's number, carried back by its events.
+        id: u64,
+        /// What to export, and where.
+        job: ExportJob,
+    },
+    /// Stop the running export and remove its partial file.
+    CancelExport,
     /// Leave the browser.
     Quit,
 }
@@ -76,47 +111,6 @@ pub enum View {
         /// Lines scrolled off the top.
         scroll: usize,
     },
-}
-
-/// A failed call, reduced to what the screen shows (all text sanitized when drawn).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErrorInfo {
-    /// Which call failed: `list` or `count`.
-    pub call: &'static str,
-    /// The HTTP status, if there was an answer.
-    pub status: Option<u16>,
-    /// The server's error code.
-    pub code: Option<String>,
-    /// The server's message, when it sent one.
-    pub message: Option<String>,
-    /// The request ID, when the server sent one.
-    pub request_id: Option<String>,
-    /// What to try, for answers with a status.
-    pub hint: Option<String>,
-    /// The full one-line description with a hint.
-    pub summary: String,
-}
-
-impl ErrorInfo {
-    /// Reduces an API error.
-    pub fn from_api(call: &'static str, e: &ApiError) -> Self {
-        let (message, hint) = match e {
-            ApiError::Status(s) => (
-                s.body.message.clone().or_else(|| s.body.raw.clone()),
-                Some(s.hint().to_owned()),
-            ),
-            _ => (None, None),
-        };
-        ErrorInfo {
-            call,
-            status: e.status(),
-            code: e.code().map(str::to_owned),
-            message,
-            request_id: e.request_id().map(str::to_owned),
-            hint,
-            summary: e.to_string(),
-        }
-    }
 }
 
 /// The whole state of the browser.
@@ -166,6 +160,21 @@ pub struct App {
     pub mouse: bool,
     /// The user asked to quit.
     pub quit: bool,
+    /// The open dialog (share prompt, confirmation, export); it takes keys first.
+    pub dialog: Option<Dialog>,
+    /// Writes (share, cancel) are refused.
+    pub read_only: bool,
+    /// Watch mode's interval while it is on.
+    pub watch: Option<Duration>,
+    /// The interval `w` turns watch mode on with.
+    pub watch_interval: Duration,
+    /// When rows last arrived (Unix seconds).
+    pub last_refresh: Option<i64>,
+    /// The share or cancel call in flight.
+    pub writing: Option<WriteRequest>,
+    /// The export in progress.
+    pub export: Option<ExportState>,
+    exports_started: u64,
     dirty: bool,
 }
 
@@ -178,6 +187,7 @@ impl App {
         let limit = query.limit.filter(|l| *l > 0).unwrap_or(DEFAULT_PAGE_SIZE);
         query.limit = Some(limit);
         query.offset = Some(query.offset.unwrap_or(0) / u64::from(limit) * u64::from(limit));
+        let refresh = options.refresh.filter(|d| !d.is_zero());
         App {
             header: options.header.clone(),
             theme: Theme::new(options.no_color),
@@ -201,6 +211,14 @@ impl App {
             size: (80, 24),
             mouse: options.mouse,
             quit: false,
+            dialog: None,
+            read_only: options.read_only,
+            watch: refresh,
+            watch_interval: refresh.unwrap_or(DEFAULT_WATCH),
+            last_refresh: None,
+            writing: None,
+            export: None,
+            exports_started: 0,
             dirty: true,
         }
     }
@@ -250,6 +268,11 @@ impl App {
         self.rows.get(self.selected)
     }
 
+    /// Whether anything runs in the background (the spinner turns while it does).
+    pub fn busy(&self) -> bool {
+        self.loading || self.writing.is_some() || self.export.is_some()
+    }
+
     /// Handles one message; returns what the run loop should do.
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
         match msg {
@@ -272,12 +295,15 @@ impl App {
             }
             Msg::Fetched(result) => self.on_fetched(result),
             Msg::Tick => {
-                if self.loading {
+                if self.busy() {
                     self.spinner = self.spinner.wrapping_add(1);
                     self.dirty = true;
                 }
                 None
             }
+            Msg::WatchTick => self.on_watch_tick(),
+            Msg::Wrote(r) => self.on_wrote(*r),
+            Msg::Export { id, event } => self.on_export_event(id, *event),
         }
     }
 

@@ -51,6 +51,16 @@ pub enum Action {
     CopySharingId,
     /// Copy the selected sharing's backup ID.
     CopyBackupId,
+    /// Share the selected sharing's backup with more projects.
+    Share,
+    /// Cancel the selected sharing.
+    CancelSharing,
+    /// Cancel every sharing of the selected sharing's backup.
+    CancelBackup,
+    /// Export every page of the current query to a file.
+    Export,
+    /// Turn watch mode (auto-refresh) on or off.
+    ToggleWatch,
     /// Open the key list.
     Help,
     /// Esc: close what is open (overlay, error panel, notice).
@@ -97,6 +107,11 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Enter => A::Detail,
         KeyCode::Char('y') => A::CopySharingId,
         KeyCode::Char('Y') => A::CopyBackupId,
+        KeyCode::Char('a') => A::Share,
+        KeyCode::Char('d') => A::CancelSharing,
+        KeyCode::Char('D') => A::CancelBackup,
+        KeyCode::Char('e') => A::Export,
+        KeyCode::Char('w') => A::ToggleWatch,
         KeyCode::Char('?') | KeyCode::F(1) => A::Help,
         KeyCode::Esc => A::Back,
         _ => return None,
@@ -176,6 +191,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("S", "flip sort direction"),
             ("+ -", "bigger / smaller pages"),
             ("r", "refresh / retry"),
+            ("w", "watch: auto-refresh"),
             ("x", "clear all filters"),
         ],
     ),
@@ -187,6 +203,16 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "apply now, to the table"),
             ("Esc", "leave the form"),
             ("Ctrl-U", "clear the field"),
+        ],
+    ),
+    (
+        "Change",
+        &[
+            ("a", "share backup with more"),
+            ("d", "cancel this sharing"),
+            ("D", "cancel all its sharings"),
+            ("e", "export all pages"),
+            ("y n", "in a dialog: yes / no"),
         ],
     ),
     (
@@ -209,6 +235,16 @@ mod tests {
     }
 
     #[test]
+    fn help_descriptions_fit_their_column() {
+        for (_, keys) in HELP {
+            for (k, what) in *keys {
+                assert!(crate::text::width(what) <= 23, "{k}: {what}");
+                assert!(crate::text::width(k) <= 14, "{k}");
+            }
+        }
+    }
+
+    #[test]
     fn documented_keys_map() {
         assert_eq!(table_action(&k(KeyCode::Char('j'))), Some(Action::Down));
         assert_eq!(table_action(&k(KeyCode::Char(']'))), Some(Action::NextPage));
@@ -222,6 +258,25 @@ mod tests {
             Some(Action::FlipSort)
         );
         assert_eq!(table_action(&k(KeyCode::Char('Z'))), None);
+        assert_eq!(table_action(&k(KeyCode::Char('a'))), Some(Action::Share));
+        assert_eq!(
+            table_action(&k(KeyCode::Char('d'))),
+            Some(Action::CancelSharing)
+        );
+        assert_eq!(
+            table_action(&KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT)),
+            Some(Action::CancelBackup)
+        );
+        assert_eq!(
+            table_action(&KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::PageDown),
+            "Ctrl-D still scrolls"
+        );
+        assert_eq!(table_action(&k(KeyCode::Char('e'))), Some(Action::Export));
+        assert_eq!(
+            table_action(&k(KeyCode::Char('w'))),
+            Some(Action::ToggleWatch)
+        );
         assert_eq!(
             view_action(&k(KeyCode::Char('J')), KeyCode::Char('J')),
             Some(ViewAction::Close)

@@ -170,6 +170,44 @@ fn escape_sequences_in_names() {
     });
 }
 
+fn key(app: &mut App, code: KeyCode) {
+    let _ = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn share_prompt_with_an_error() {
+    let mut app = loaded(80, 24);
+    press(&mut app, "a722513ed0a324dadaabe5b2d0fe848c9 0605767e2a7c");
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("share_prompt_error_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn cancel_confirmation() {
+    let mut app = loaded(80, 24);
+    press(&mut app, "jjd");
+    insta::assert_snapshot!("cancel_confirm_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn export_dialog() {
+    let mut app = loaded(80, 24);
+    press(&mut app, "e");
+    key(&mut app, KeyCode::Tab);
+    insta::assert_snapshot!("export_dialog_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn footer_in_watch_mode() {
+    let mut app = loaded(80, 24);
+    // `w`, one tick answered, and a key that clears the "watch on" notice.
+    press(&mut app, "w");
+    let _ = app.update(Msg::WatchTick);
+    answer(&mut app, page(0, 50), 1234);
+    press(&mut app, "j");
+    insta::assert_snapshot!("watch_footer_80x24", render(&app, 80, 24));
+}
+
 #[test]
 fn too_small() {
     for (w, h) in [(39, 24), (80, 9), (20, 5), (1, 1)] {
@@ -200,7 +238,7 @@ proptest! {
     /// Any key sequence at any size: no panic, selection and scroll in range.
     #[test]
     fn random_keys_never_panic(
-        keys in proptest::collection::vec(0usize..40, 0..60),
+        keys in proptest::collection::vec(0usize..44, 0..60),
         w in 1u16..200,
         h in 1u16..70,
         rows in 0u64..60,
@@ -215,6 +253,7 @@ proptest! {
             KeyCode::Char('数'), KeyCode::Backspace, KeyCode::Left, KeyCode::Right, KeyCode::Home,
             KeyCode::End, KeyCode::Up, KeyCode::Down, KeyCode::Delete, KeyCode::Char(' '),
             KeyCode::Char('n'), KeyCode::Char('p'), KeyCode::Char('\u{1b}'), KeyCode::F(1), KeyCode::Char('e'),
+            KeyCode::Char('d'), KeyCode::Char('D'), KeyCode::Char('w'), KeyCode::Char('0'),
         ];
         let mut app = fixtures::app(w, h);
         answer(&mut app, page(0, rows), rows * 3);

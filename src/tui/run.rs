@@ -1,6 +1,7 @@
-//! The run loop: waits on terminal input, fetch answers and (only while loading) the
-//! spinner's clock; feeds them to [`App::update`]; performs the effects; redraws when the
-//! App says something changed. Idle, it sleeps in `select!` and wakes for nothing.
+//! The run loop: waits on terminal input, fetch answers, write and export news, (only
+//! while something runs) the spinner's clock and (only in watch mode) the watch clock;
+//! feeds them to [`App::update`]; performs the effects; redraws when the App says
+//! something changed. Idle, it sleeps in `select!` and wakes for nothing.
 
 use std::io::{self, Write as _};
 use std::time::Duration;
@@ -10,12 +11,14 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use super::app::{App, Effect, Msg};
-use super::worker::{self, Fetcher};
-use super::{Options, Term, osc52, ui};
+use super::backend::{self, Backend};
+use super::{Options, Term, export, osc52, ui, worker};
 use crate::api::time::now_unix;
 
 /// How often the spinner turns while a request is pending.
 const SPIN: Duration = Duration::from_millis(100);
+/// How long quitting waits for a running export to remove its partial file.
+const EXPORT_GRACE: Duration = Duration::from_secs(5);
 
 /// Aborts the worker when the loop ends, however it ends.
 struct AbortOnDrop(tokio::task::AbortHandle);
@@ -26,10 +29,25 @@ impl Drop for AbortOnDrop {
     }
 }
 
-pub(super) async fn run_loop<F: Fetcher>(
+pub(super) async fn run_loop<B: Backend>(
     terminal: &mut Term,
-    fetcher: F,
+    backend: B,
     options: Options,
+) -> anyhow::Result<()> {
+    let mut export = None;
+    let result = event_loop(terminal, backend, options, &mut export).await;
+    // However the loop ended, a running export stops and removes its partial file.
+    if let Some(handle) = export {
+        handle.shutdown(EXPORT_GRACE).await;
+    }
+    result
+}
+
+async fn event_loop<B: Backend>(
+    terminal: &mut Term,
+    backend: B,
+    options: Options,
+    export: &mut Option<export::Handle>,
 ) -> anyhow::Result<()> {
     let (ev_tx, mut ev_rx) = mpsc::channel::<io::Result<Event>>(256);
     // crossterm's blocking read on its own thread: costs nothing while idle. The thread
@@ -47,8 +65,15 @@ pub(super) async fn run_loop<F: Fetcher>(
         })?;
     let (req_tx, req_rx) = watch::channel(None);
     let (res_tx, mut res_rx) = mpsc::unbounded_channel();
-    let worker = tokio::spawn(worker::run(fetcher, req_rx, res_tx, options.debounce));
+    let worker = tokio::spawn(worker::run(
+        backend.clone(),
+        req_rx,
+        res_tx,
+        options.debounce,
+    ));
     let _abort = AbortOnDrop(worker.abort_handle());
+    // Answers of writes and exports, which run as their own tasks.
+    let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
 
     let mut app = App::new(&options, now_unix());
     let size = terminal.size()?;
@@ -56,6 +81,8 @@ pub(super) async fn run_loop<F: Fetcher>(
     let tmux = osc52::in_tmux();
     let mut effect = app.start();
     let mut spinner: Option<Interval> = None;
+    // Exists only while watch mode is on, so an idle browser still never wakes.
+    let mut watch_clock: Option<(Duration, Interval)> = None;
     let mut terminate = std::pin::pin!(terminate());
     loop {
         match effect.take() {
@@ -67,6 +94,23 @@ pub(super) async fn run_loop<F: Fetcher>(
                 out.write_all(osc52::sequence(&text, tmux).as_bytes())?;
                 out.flush()?;
             }
+            Some(Effect::Write(req)) => {
+                let (b, tx) = (backend.clone(), msg_tx.clone());
+                tokio::spawn(async move {
+                    let result = backend::perform(&b, req).await;
+                    let _ = tx.send(Msg::Wrote(Box::new(result)));
+                });
+            }
+            Some(Effect::Export { id, job }) => {
+                // The App starts one export at a time, so an old handle belongs to one that
+                // has reported its end; dropping it would cancel it anyway.
+                *export = Some(export::spawn(backend.clone(), id, job, msg_tx.clone()));
+            }
+            Some(Effect::CancelExport) => {
+                if let Some(handle) = export {
+                    handle.cancel();
+                }
+            }
             Some(Effect::Quit) => break,
             None => {}
         }
@@ -74,14 +118,18 @@ pub(super) async fn run_loop<F: Fetcher>(
             app.set_now(now_unix());
             terminal.draw(|frame| ui::draw(frame, &app))?;
         }
-        match (app.loading, spinner.is_some()) {
-            (true, false) => {
-                let mut i = tokio::time::interval_at(Instant::now() + SPIN, SPIN);
-                i.set_missed_tick_behavior(MissedTickBehavior::Skip);
-                spinner = Some(i);
-            }
+        match (app.busy(), spinner.is_some()) {
+            (true, false) => spinner = Some(clock(SPIN, MissedTickBehavior::Skip)),
             (false, true) => spinner = None,
             _ => {}
+        }
+        match (app.watch, &watch_clock) {
+            (Some(every), Some((current, _))) if every == *current => {}
+            (Some(every), _) => {
+                watch_clock = Some((every, clock(every, MissedTickBehavior::Delay)));
+            }
+            (None, Some(_)) => watch_clock = None,
+            (None, None) => {}
         }
         let msg = tokio::select! {
             ev = ev_rx.recv() => match ev {
@@ -93,15 +141,26 @@ pub(super) async fn run_loop<F: Fetcher>(
                 None => break,
             },
             Some(result) = res_rx.recv() => Msg::Fetched(Box::new(result)),
+            Some(msg) = msg_rx.recv() => msg,
             () = tick(spinner.as_mut()) => Msg::Tick,
+            () = tick(watch_clock.as_mut().map(|(_, i)| i)) => Msg::WatchTick,
             () = &mut terminate => {
                 tracing::info!("terminated by signal");
                 break;
             }
         };
+        app.set_now(now_unix());
         effect = app.update(msg);
     }
     Ok(())
+}
+
+/// An interval whose first tick is one `period` from now.
+fn clock(period: Duration, missed: MissedTickBehavior) -> Interval {
+    let period = period.max(Duration::from_millis(1));
+    let mut i = tokio::time::interval_at(Instant::now() + period, period);
+    i.set_missed_tick_behavior(missed);
+    i
 }
 
 fn to_msg(ev: &Event) -> Option<Msg> {
@@ -113,7 +172,7 @@ fn to_msg(ev: &Event) -> Option<Msg> {
     }
 }
 
-/// The spinner's next tick, or never when it is not running.
+/// The clock's next tick, or never when it is not running.
 async fn tick(spinner: Option<&mut Interval>) {
     match spinner {
         Some(i) => {

@@ -12,6 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::app::{App, View};
 
 pub mod detail;
+pub mod dialog;
 pub mod filters;
 pub mod footer;
 pub mod header;
@@ -130,6 +131,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(View::Help { scroll }) = app.view {
         help::draw(frame, area, app, scroll);
     }
+    dialog::draw(frame, area, app);
 }
 
 /// How far the view can scroll, given the terminal size.

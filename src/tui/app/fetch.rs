@@ -18,6 +18,15 @@ impl App {
         })
     }
 
+    /// Watch mode's clock: refresh the page like `r`, unless a request is still pending
+    /// (refreshes never stack).
+    pub(super) fn on_watch_tick(&mut self) -> Option<Effect> {
+        if self.watch.is_none() || self.loading {
+            return None;
+        }
+        Some(self.fetch(false, true))
+    }
+
     /// Filters, direction or sort changed: back to the first page and fetch.
     pub(super) fn query_changed(&mut self, debounce: bool, count: bool) -> Effect {
         self.query.offset = Some(0);
@@ -39,7 +48,10 @@ impl App {
         self.latency = Some(r.latency);
         let mut error = None;
         match r.list {
-            Ok(rows) => self.show_rows(rows),
+            Ok(rows) => {
+                self.last_refresh = Some(self.now);
+                self.show_rows(rows);
+            }
             Err(e) => error = Some(ErrorInfo::from_api("list", &e)),
         }
         match r.count {
@@ -50,10 +62,15 @@ impl App {
             }
             None => {}
         }
-        self.error_open = error.is_some();
-        self.error = error;
+        // A failed share, cancel or export stays until dismissed: a refresh (watch mode or
+        // the one after a write) must not hide it.
+        let keep = error.is_none() && self.error.as_ref().is_some_and(|e| !e.is_fetch());
+        if !keep {
+            self.error_open = error.is_some();
+            self.error = error;
+        }
         // A page past the end (rows deleted meanwhile): go to the last page.
-        if self.error.is_none()
+        if !self.error.as_ref().is_some_and(ErrorInfo::is_fetch)
             && self.rows.is_empty()
             && let Some(total) = self.total
             && total > 0

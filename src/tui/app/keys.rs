@@ -12,6 +12,9 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Some(self.quit());
         }
+        if self.dialog.is_some() {
+            return self.on_dialog_key(&key);
+        }
         if let Some(view) = self.view {
             return self.on_view_key(view, &key);
         }
@@ -79,7 +82,15 @@ impl App {
                 self.view = Some(View::Help { scroll: 0 });
                 self.dirty = true;
             }
+            A::Share => self.open_share(),
+            A::CancelSharing => self.open_cancel(false),
+            A::CancelBackup => self.open_cancel(true),
+            A::Export => self.open_export(),
+            A::ToggleWatch => self.toggle_watch(),
             A::Back => {
+                if self.export.as_ref().is_some_and(|e| !e.cancelling) {
+                    return self.cancel_export();
+                }
                 if self.error_open {
                     self.error_open = false;
                     self.dirty = true;
@@ -217,7 +228,7 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Option<Effect> {
-        if !self.mouse {
+        if !self.mouse || self.dialog.is_some() {
             return None;
         }
         let up = match m.kind {

@@ -5,6 +5,7 @@ use crossterm::event::{
 };
 
 use super::*;
+use crate::api::ApiError;
 use crate::api::error::{ErrorBody, StatusError};
 use crate::tui::fixtures::{self, NOW, answer, loaded, page};
 use crate::tui::form::Field;
@@ -263,82 +264,6 @@ fn refresh_and_clear_filters() {
 }
 
 #[test]
-fn views_open_scroll_and_close() {
-    let mut app = loaded(80, 24);
-    ch(&mut app, 'J');
-    assert_eq!(app.view, Some(View::Raw { scroll: 0 }));
-    ch(&mut app, 'j');
-    assert_eq!(app.view, Some(View::Raw { scroll: 1 }));
-    ch(&mut app, 'G');
-    let Some(View::Raw { scroll: bottom }) = app.view else {
-        panic!()
-    };
-    assert!(bottom > 1);
-    key(&mut app, KeyCode::Down);
-    assert_eq!(
-        app.view,
-        Some(View::Raw { scroll: bottom }),
-        "clamped at the end"
-    );
-    ch(&mut app, 'g');
-    assert_eq!(app.view, Some(View::Raw { scroll: 0 }));
-    ch(&mut app, 'J');
-    assert_eq!(app.view, None);
-    key(&mut app, KeyCode::Enter);
-    assert_eq!(app.view, Some(View::Detail { scroll: 0 }));
-    key(&mut app, KeyCode::PageDown);
-    assert!(matches!(app.view, Some(View::Detail { scroll }) if scroll > 0));
-    ch(&mut app, 'q');
-    assert_eq!(app.view, None);
-    assert!(!app.quit, "q closes a view first");
-    ch(&mut app, '?');
-    assert_eq!(app.view, Some(View::Help { scroll: 0 }));
-    assert!(
-        ch(&mut app, 't').is_none(),
-        "keys do not leak through the help"
-    );
-    key(&mut app, KeyCode::Esc);
-    assert_eq!(app.view, None);
-}
-
-#[test]
-fn views_need_a_row() {
-    let mut app = fixtures::app(80, 24);
-    answer(&mut app, Vec::new(), 0);
-    ch(&mut app, 'J');
-    key(&mut app, KeyCode::Enter);
-    assert_eq!(app.view, None);
-    assert!(ch(&mut app, 'y').is_none());
-}
-
-#[test]
-fn copy_ids() {
-    let mut app = loaded(80, 24);
-    let rows = app.rows.clone();
-    assert_eq!(
-        ch(&mut app, 'y'),
-        Some(Effect::Copy(rows[0].id.clone().unwrap()))
-    );
-    assert!(
-        app.notice
-            .as_deref()
-            .unwrap()
-            .starts_with("copied sharing ID")
-    );
-    ch(&mut app, 'j');
-    assert!(app.notice.is_none(), "a key clears the notice");
-    assert_eq!(
-        ch(&mut app, 'Y'),
-        Some(Effect::Copy(rows[1].backup_id.clone().unwrap()))
-    );
-    ch(&mut app, 'J');
-    assert_eq!(
-        ch(&mut app, 'y'),
-        Some(Effect::Copy(rows[1].id.clone().unwrap()))
-    );
-}
-
-#[test]
 fn quit_keys() {
     let mut app = loaded(80, 24);
     assert_eq!(ch(&mut app, 'q'), Some(Effect::Quit));
@@ -352,113 +277,6 @@ fn quit_keys() {
             "Ctrl-C quits from {setup}"
         );
     }
-}
-
-#[test]
-fn stale_answers_never_replace_newer_ones() {
-    let mut app = loaded(80, 24);
-    let old = app.generation;
-    ch(&mut app, '/');
-    fetch(ch(&mut app, 'a'));
-    let newer = app.generation;
-    assert!(newer > old);
-    let fresh = page(500, 3);
-    answer(&mut app, fresh.clone(), 3);
-    assert_eq!(app.rows, fresh);
-    // The late answer for the old generation arrives now.
-    app.take_dirty();
-    let r = app.update(Msg::Fetched(Box::new(FetchResult {
-        generation: old,
-        list: Ok(page(0, 50)),
-        count: Some(Ok(1234)),
-        latency: Duration::from_millis(1),
-    })));
-    assert!(r.is_none());
-    assert_eq!(app.rows, fresh);
-    assert_eq!(app.total, Some(3));
-    assert!(!app.take_dirty(), "a stale answer does not even redraw");
-    // And a stale error does not show either.
-    app.update(Msg::Fetched(Box::new(FetchResult {
-        generation: old,
-        list: Err(status_error(503)),
-        count: None,
-        latency: Duration::ZERO,
-    })));
-    assert!(app.error.is_none());
-}
-
-#[test]
-fn errors_keep_rows_and_r_retries() {
-    let mut app = loaded(80, 24);
-    let rows = app.rows.clone();
-    fetch(ch(&mut app, 'r'));
-    let g = app.generation;
-    app.update(Msg::Fetched(Box::new(FetchResult {
-        generation: g,
-        list: Err(status_error(503)),
-        count: Some(Err(status_error(503))),
-        latency: Duration::ZERO,
-    })));
-    assert_eq!(app.rows, rows);
-    let e = app.error.clone().unwrap();
-    assert_eq!(
-        (e.call, e.status, e.code.as_deref(), e.request_id.as_deref()),
-        ("list", Some(503), Some("VolumeBackup.0900"), Some("req-1"))
-    );
-    assert!(app.error_open && !app.loading);
-    key(&mut app, KeyCode::Esc);
-    assert!(!app.error_open && app.error.is_some());
-    fetch(ch(&mut app, 'r'));
-    answer(&mut app, rows, 1234);
-    assert!(app.error.is_none(), "success clears the error");
-}
-
-#[test]
-fn count_failure_alone_still_shows_rows() {
-    let mut app = fixtures::app(80, 24);
-    let g = app.generation;
-    app.update(Msg::Fetched(Box::new(FetchResult {
-        generation: g,
-        list: Ok(page(0, 5)),
-        count: Some(Err(status_error(500))),
-        latency: Duration::ZERO,
-    })));
-    assert_eq!(app.rows.len(), 5);
-    assert_eq!(app.error.as_ref().unwrap().call, "count");
-    assert_eq!(app.total, None);
-}
-
-#[test]
-fn refresh_keeps_the_selected_sharing() {
-    let mut app = loaded(80, 24);
-    ch(&mut app, 'j');
-    ch(&mut app, 'j');
-    let id = app.selected_row().unwrap().id.clone();
-    fetch(ch(&mut app, 'r'));
-    let mut rows = page(0, 50);
-    rows.remove(0);
-    answer(&mut app, rows, 1233);
-    assert_eq!(app.selected_row().unwrap().id, id);
-    // A new query starts at the top.
-    fetch(ch(&mut app, ']'));
-    answer(&mut app, page(50, 50), 1233);
-    assert_eq!(app.selected, 0);
-}
-
-#[test]
-fn an_empty_page_past_the_end_goes_to_the_last_page() {
-    let mut app = loaded(80, 24);
-    for _ in 0..2 {
-        fetch(ch(&mut app, ']'));
-    }
-    let g = app.generation;
-    let r = app.update(Msg::Fetched(Box::new(FetchResult {
-        generation: g,
-        list: Ok(Vec::new()),
-        count: Some(Ok(60)),
-        latency: Duration::ZERO,
-    })));
-    assert_eq!(fetch(r).query.offset, Some(50));
 }
 
 #[test]
@@ -528,4 +346,17 @@ fn resize_keeps_the_selection_visible() {
     app.update(Msg::Resize(1, 1));
     ch(&mut app, 'k');
     assert_eq!(app.selected, 48);
+}
+
+mod exporting;
+mod fetching;
+mod views;
+mod watch;
+mod writes;
+
+/// Types `text` into whatever has the keys.
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let _ = ch(app, c);
+    }
 }

@@ -98,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(format!("  +{more}"), t.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if let Some(cx) = cursor {
+    if let Some(cx) = cursor.filter(|_| app.dialog.is_none()) {
         let cx = (cx.min(cols.saturating_sub(1)) as u16).saturating_add(area.x);
         frame.set_cursor_position(Position::new(cx, area.y));
     }

@@ -1,4 +1,5 @@
-//! The footer (spinner, position, latency, key hints) and the error panel.
+//! The footer (spinner, position, latency, watch mode, key hints or what runs in the
+//! background) and the error panel.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::wrap::wrap;
+use crate::api::time::Timestamp;
 use crate::text::{sanitize, thousands, truncate, width};
-use crate::tui::app::{App, DEFAULT_PAGE_SIZE, ErrorInfo, Focus, View};
+use crate::tui::app::{App, DEFAULT_PAGE_SIZE, Dialog, ErrorInfo, Focus, View};
 use crate::tui::theme::Theme;
 
 /// The spinner's frames.
@@ -42,7 +44,32 @@ pub fn position(app: &App) -> String {
     )
 }
 
+/// `watch 5s · last 12:03:07 UTC` while watch mode is on (the time only when `room`
+/// columns allow it).
+pub fn watch_status(app: &App, room: usize) -> Option<String> {
+    let every = app.watch?;
+    let mut text = format!("watch {}", crate::tui::app::interval_text(every));
+    if let Some(t) = app.last_refresh {
+        let time = Timestamp::from_unix(t, 0).display_utc();
+        let last = format!(" · last {} UTC", time.get(11..).unwrap_or(&time));
+        if width(&text) + width(&last) <= room {
+            text.push_str(&last);
+        }
+    }
+    Some(text)
+}
+
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
+    match &app.dialog {
+        Some(Dialog::Share(_)) => {
+            return &[("Enter", "continue"), ("Esc", "cancel"), ("^U", "clear")];
+        }
+        Some(Dialog::Export(_)) => {
+            return &[("Enter", "export"), ("Tab", "json/csv"), ("Esc", "cancel")];
+        }
+        Some(Dialog::Confirm(_)) => return &[("y", "yes"), ("n/Esc", "no")],
+        None => {}
+    }
     match (app.view, app.focus) {
         (Some(View::Help { .. }), _) => &[("Esc", "close"), ("j/k", "scroll")],
         (Some(_), _) => &[("Esc", "close"), ("j/k", "scroll"), ("y/Y", "copy IDs")],
@@ -65,6 +92,9 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("]/[", "page"),
             ("Enter", "detail"),
             ("s/S", "sort"),
+            ("a/d/D", "share/cancel"),
+            ("e", "export"),
+            ("w", "watch"),
             ("q", "quit"),
         ],
     }
@@ -75,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let cols = usize::from(area.width);
     let mut left: Vec<Span> = vec![Span::raw(" ")];
-    if app.loading {
+    if app.busy() {
         left.push(Span::styled(
             format!("{} ", SPINNER[app.spinner % SPINNER.len()]),
             t.key,
@@ -97,14 +127,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             left.push(Span::styled(format!(" · ✗ {} failed", e.call), t.error));
         }
     }
+    // A notice, or what runs in the background, takes the place of the hints.
+    let status = app
+        .notice
+        .clone()
+        .map(|n| (n, t.notice))
+        .or_else(|| app.export.as_ref().map(|e| (e.status(), t.key)))
+        .or_else(|| app.writing.as_ref().map(|w| (w.doing(), t.key)));
+    let used: usize = left.iter().map(|s| width(&s.content)).sum();
+    // The time of the last refresh only when the status (or a hint) keeps enough room.
+    let keep = if status.is_some() { 40 } else { 10 };
+    if let Some(w) = watch_status(app, cols.saturating_sub(used + 3 + keep)) {
+        left.push(Span::styled(format!(" · {w}"), t.key));
+    }
     let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
     let mut right: Vec<Span> = Vec::new();
     let mut right_w = 0;
     let room = cols.saturating_sub(left_w + 2);
-    if let Some(n) = &app.notice {
-        let text = truncate(n, room).into_owned();
+    if let Some((text, style)) = status {
+        let text = truncate(&text, room).into_owned();
         right_w = width(&text) + 1;
-        right.push(Span::styled(text, t.notice));
+        right.push(Span::styled(text, style));
         right.push(Span::raw(" "));
     } else {
         for (k, what) in hints(app) {
@@ -164,9 +207,14 @@ pub fn draw_error(frame: &mut Frame, area: Rect, e: &ErrorInfo, theme: &Theme) {
         Some(s) => format!(" ✗ {} failed · HTTP {s} ", e.call),
         None => format!(" ✗ {} failed ", e.call),
     };
+    let bottom = if e.is_fetch() {
+        " r retry · Esc hide "
+    } else {
+        " Esc hide "
+    };
     let block = Block::bordered()
         .title(title)
-        .title_bottom(" r retry · Esc hide ")
+        .title_bottom(bottom)
         .border_style(theme.error_border)
         .title_style(theme.error);
     let inner = block.inner(area);

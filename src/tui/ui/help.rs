@@ -40,7 +40,16 @@ fn content(area: Rect, theme: &Theme) -> (Vec<Line<'static>>, u16) {
     if !two {
         return (section_lines(HELP, theme), COL_W as u16);
     }
-    let split = HELP.len().div_ceil(2);
+    // Split the sections where the taller column is shortest.
+    let height = |sections: &[(&str, &[(&str, &str)])]| -> usize {
+        sections
+            .iter()
+            .map(|(_, keys)| keys.len() + 2)
+            .sum::<usize>()
+    };
+    let split = (1..HELP.len())
+        .min_by_key(|&i| height(&HELP[..i]).max(height(&HELP[i..])))
+        .unwrap_or(HELP.len());
     let left = section_lines(&HELP[..split], theme);
     let right = section_lines(&HELP[split..], theme);
     let n = left.len().max(right.len());

@@ -1,0 +1,276 @@
+//! The export runner against the real embedded server, into a temporary directory.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::*;
+use crate::api::sign::AkSk;
+use crate::api::{Auth, Client, ClientConfig};
+use crate::server::{self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, ServerConfig};
+use crate::tui::app::Msg;
+
+async fn demo(sharings: usize, latency_ms: u64) -> (server::RunningServer, Client) {
+    let server = server::start(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        sharings,
+        latency_ms,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let auth = Auth::AkSk(AkSk {
+        access_key: DEMO_ACCESS_KEY.to_owned(),
+        secret_key: DEMO_SECRET_KEY.to_owned(),
+        security_token: None,
+    });
+    let client = Client::new(ClientConfig::new(server.endpoint(), DEMO_PROJECT_ID, auth)).unwrap();
+    (server, client)
+}
+
+fn job(path: &Path, format: FileFormat) -> ExportJob {
+    ExportJob {
+        filters: Filters::default(),
+        sort: (SortKey::CreatedAt, SortDir::Desc),
+        format,
+        path: path.to_owned(),
+        overwrite: false,
+    }
+}
+
+/// Runs one export to its end through [`spawn`], as the run loop does; answers its events.
+async fn export(client: &Client, job: ExportJob) -> Vec<ExportEvent> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let handle = spawn(client.clone(), 7, job, tx);
+    handle.task.await.unwrap();
+    let mut events = Vec::new();
+    while let Ok(msg) = rx.try_recv() {
+        let Msg::Export { id: 7, event } = msg else {
+            panic!("unexpected {msg:?}")
+        };
+        events.push(*event);
+    }
+    events
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_export_holds_every_row_and_no_partial_file_remains() {
+    let (_server, client) = demo(3000, 0).await;
+    let total = client.count(&Filters::default()).await.unwrap();
+    assert!(total > 1000, "several pages: {total}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.json");
+    let events = export(&client, job(&path, FileFormat::Json)).await;
+
+    let Some(ExportEvent::Done {
+        rows,
+        path: done,
+        warning,
+    }) = events.last()
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!((*rows, done, warning), (total, &path, &None));
+    let progress: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            ExportEvent::Progress(p) => Some(p.rows),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress.first(), Some(&0));
+    assert_eq!(progress.last(), Some(&total));
+    assert!(progress.is_sorted() && progress.len() >= 3, "{progress:?}");
+
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let shared = v["shared"].as_array().unwrap();
+    assert_eq!(shared.len() as u64, total, "the file is complete");
+    let mut ids: Vec<&str> = shared.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len() as u64, total, "no row twice");
+    assert_eq!(names(dir.path()), vec!["out.json".to_owned()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_csv_export_has_a_header_and_every_row() {
+    let (_server, client) = demo(300, 0).await;
+    let filters = Filters {
+        share_to_me: true,
+        ..Filters::default()
+    };
+    let total = client.count(&filters).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("with-me.csv");
+    let mut j = job(&path, FileFormat::Csv);
+    j.filters = filters.clone();
+    let events = export(&client, j).await;
+    assert!(
+        matches!(events.last(), Some(ExportEvent::Done { rows, .. }) if *rows == total),
+        "{events:?}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("id,"), "{}", &text[..40]);
+    // Every sharing of that direction is in the file.
+    let q = crate::api::ListQuery {
+        filters,
+        limit: Some(1000),
+        ..crate::api::ListQuery::default()
+    };
+    for s in client.list(&q).await.unwrap() {
+        assert!(text.contains(s.id.as_deref().unwrap()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_export_leaves_no_file_and_no_partial() {
+    let (_server, client) = demo(3000, 200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slow.csv");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut handle = spawn(client.clone(), 1, job(&path, FileFormat::Csv), tx);
+    // Wait until the first page is on its way to the disk, then cancel.
+    loop {
+        let Some(Msg::Export { event, .. }) = rx.recv().await else {
+            panic!("the export ended early")
+        };
+        match *event {
+            ExportEvent::Progress(p) if p.rows > 0 => break,
+            ExportEvent::Progress(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(names(dir.path()), vec!["slow.csv.partial".to_owned()]);
+    handle.cancel();
+    handle.task.await.unwrap();
+    let Some(Msg::Export { event, .. }) = rx.recv().await else {
+        panic!()
+    };
+    assert!(matches!(*event, ExportEvent::Cancelled), "{event:?}");
+    assert!(rx.try_recv().is_err(), "nothing after Cancelled");
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_file_is_kept_unless_overwrite_was_confirmed() {
+    let (_server, client) = demo(50, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keep.json");
+    std::fs::write(&path, "precious").unwrap();
+    let events = export(&client, job(&path, FileFormat::Json)).await;
+    let [ExportEvent::Exists(back)] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(back.path, path);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+    assert_eq!(names(dir.path()), vec!["keep.json".to_owned()]);
+
+    let mut again = back.clone();
+    again.overwrite = true;
+    let events = export(&client, again).await;
+    assert!(
+        matches!(events.last(), Some(ExportEvent::Done { .. })),
+        "{events:?}"
+    );
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("{\"shared\"")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unwritable_place_fails_with_the_path() {
+    let (_server, client) = demo(50, 0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-dir").join("x.csv");
+    let events = export(&client, job(&path, FileFormat::Csv)).await;
+    let [ExportEvent::Failed(ExportFailure::Io { path: p, error })] = events.as_slice() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(p, &path);
+    assert_eq!(error.kind(), io::ErrorKind::NotFound);
+    // An API failure (the server is gone) also leaves nothing behind.
+    let dir2 = tempfile::tempdir().unwrap();
+    let (server, client) = demo(50, 0).await;
+    server.shutdown().await;
+    let events = export(&client, job(&dir2.path().join("y.csv"), FileFormat::Csv)).await;
+    assert!(
+        matches!(
+            events.last(),
+            Some(ExportEvent::Failed(ExportFailure::Api(_)))
+        ),
+        "{events:?}"
+    );
+    assert!(names(dir2.path()).is_empty());
+}
+
+/// A disk that takes each write only when the test lets it.
+struct Gated(std::sync::mpsc::Receiver<()>, std::sync::Arc<AtomicUsize>);
+
+impl io::Write for Gated {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.recv().map_err(|_| io::Error::other("gate closed"))?;
+        self.1.fetch_add(b.len(), Ordering::SeqCst);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// On a single-threaded runtime, a stuck disk neither blocks other tasks (the UI) nor lets
+/// the export queue unbounded memory: the export pauses until the disk catches up.
+#[tokio::test(flavor = "current_thread")]
+async fn a_stuck_disk_pauses_the_export_but_not_the_runtime() {
+    let (gate, gate_rx) = std::sync::mpsc::sync_channel(0);
+    let written = std::sync::Arc::new(AtomicUsize::new(0));
+    let (mut out, state, writer) = pipe::start(Gated(gate_rx, written.clone()));
+    let produced = std::sync::Arc::new(AtomicUsize::new(0));
+    let p = produced.clone();
+    let work = async move {
+        let block = vec![b'x'; pipe::CHUNK];
+        for _ in 0..400 {
+            out.write_all(&block)?;
+            p.fetch_add(block.len(), Ordering::SeqCst);
+            tokio::task::yield_now().await;
+        }
+        out.flush()
+    };
+    let state2 = state.clone();
+    let export = tokio::spawn(async move { pipe::drive(work, &state2).await });
+    // Another task keeps running while the disk is stuck.
+    let ui = tokio::spawn(async { tokio::time::sleep(Duration::from_millis(50)).await });
+    tokio::time::timeout(Duration::from_secs(5), ui)
+        .await
+        .expect("the runtime kept running")
+        .unwrap();
+    let queued = produced.load(Ordering::SeqCst);
+    assert!(
+        queued <= pipe::MAX_BACKLOG + 2 * pipe::CHUNK,
+        "the export paused at {queued} bytes"
+    );
+    assert_eq!(written.load(Ordering::SeqCst), 0);
+    // Let the disk go: everything arrives.
+    std::thread::spawn(move || while gate.send(()).is_ok() {});
+    tokio::time::timeout(Duration::from_secs(10), export)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    writer.await.unwrap().unwrap();
+    assert_eq!(written.load(Ordering::SeqCst), 400 * pipe::CHUNK);
+}
