@@ -22,13 +22,18 @@ fn loaded() -> App {
             project_id: vbshare::server::DEMO_PROJECT_ID.into(),
             endpoint_host: "127.0.0.1:8776".into(),
         },
-        initial: ListQuery { limit: Some(1000), ..ListQuery::default() },
+        initial: ListQuery {
+            limit: Some(1000),
+            ..ListQuery::default()
+        },
         no_color: false,
         ..Options::default()
     };
     let mut app = App::new(&options, 1_764_201_600);
     let _ = app.update(Msg::Resize(200, 60));
-    let Some(Effect::Fetch(req)) = app.start() else { panic!("the first effect is a fetch") };
+    let Some(Effect::Fetch(req)) = app.start() else {
+        panic!("the first effect is a fetch")
+    };
     let rows: Vec<_> = vbshare::server::seed::generate(42, 2000)
         .into_iter()
         .filter(|s| s.from_project_id.as_deref() == Some(vbshare::server::DEMO_PROJECT_ID))
