@@ -79,6 +79,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,
 
+    /// Retries of a failed read (connection errors, 429, 500, 502, 503, 504) [default: 3].
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: Option<u32>,
+
     /// Refuse every write (share, unshare) [env: VBSHARE_READ_ONLY].
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -117,6 +121,7 @@ impl GlobalArgs {
             insecure: self.insecure,
             ca_cert: self.ca_cert.clone(),
             timeout_secs: self.timeout,
+            retries: self.retries,
             read_only: self.read_only,
         }
     }

@@ -259,6 +259,7 @@ async fn settings_for(g: &GlobalArgs) -> anyhow::Result<(Settings, Option<Runnin
         insecure: false,
         ca_cert: None,
         timeout: Duration::from_secs_f64(g.timeout.unwrap_or(30.0)),
+        retries: g.retries.unwrap_or(3),
         read_only: g.read_only,
         warnings: Vec::new(),
     };

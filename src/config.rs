@@ -24,6 +24,7 @@ pub struct Overrides {
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
     pub timeout_secs: Option<f64>,
+    pub retries: Option<u32>,
     pub read_only: bool,
 }
 
@@ -108,6 +109,8 @@ pub struct Settings {
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
+    /// Retries of a failed GET.
+    pub retries: u32,
     pub read_only: bool,
     /// Things the user should know (loose file permissions…), printed on stderr.
     pub warnings: Vec<String>,
@@ -325,6 +328,7 @@ pub fn resolve_with(
         insecure,
         ca_cert: flags.ca_cert.clone().or_else(|| p.ca_cert.clone()),
         timeout: Duration::from_secs_f64(timeout_secs),
+        retries: flags.retries.unwrap_or(3),
         read_only: flags.read_only
             || env("VBSHARE_READ_ONLY").is_some_and(|v| truthy(&v))
             || p.read_only.unwrap_or(false),
@@ -445,6 +449,7 @@ impl Settings {
     pub fn client_config(&self) -> Result<ClientConfig, ConfigError> {
         let mut c = ClientConfig::new(&self.endpoint, &self.project_id, self.auth.clone());
         c.timeout = self.timeout;
+        c.max_retries = self.retries;
         c.insecure = self.insecure;
         if let Some(path) = &self.ca_cert {
             c.ca_cert_pem = Some(std::fs::read(path).map_err(|source| ConfigError::Read {

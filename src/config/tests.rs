@@ -380,3 +380,21 @@ fn bad_values_are_rejected() {
     };
     assert!(resolve_with(&flags, &env_of(&BASE), &ConfigFile::default(), Vec::new()).is_err());
 }
+
+#[test]
+fn retries_flow_from_the_flag_to_the_client() {
+    let none = resolve_with(
+        &Overrides::default(),
+        &env_of(&BASE),
+        &ConfigFile::default(),
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(none.client_config().unwrap().max_retries, 3);
+    let flags = Overrides {
+        retries: Some(0),
+        ..Overrides::default()
+    };
+    let s = resolve_with(&flags, &env_of(&BASE), &ConfigFile::default(), Vec::new()).unwrap();
+    assert_eq!(s.client_config().unwrap().max_retries, 0);
+}
