@@ -270,3 +270,26 @@ proptest! {
         }
     }
 }
+
+/// Only the visible window of a long page is built; scrolling to either end still shows
+/// the selected row with the marker, in the right place.
+#[test]
+fn long_pages_scroll_to_both_ends() {
+    let mut app = fixtures::app(80, 24);
+    let rows = page(0, 1000);
+    let (first, last) = (rows[0].name().to_owned(), rows[999].name().to_owned());
+    answer(&mut app, rows, 1000);
+    press(&mut app, "G");
+    let bottom = render(&app, 80, 24);
+    let marked: Vec<&str> = bottom.lines().filter(|l| l.starts_with('▶')).collect();
+    assert_eq!(marked.len(), 1, "{bottom}");
+    assert!(marked[0].contains(&last), "{bottom}");
+    assert!(!bottom.contains(&format!(" {first} ")), "{bottom}");
+    press(&mut app, "g");
+    let top = render(&app, 80, 24);
+    let marked: Vec<&str> = top.lines().filter(|l| l.starts_with('▶')).collect();
+    assert!(marked[0].contains(&first), "{top}");
+    // The first data row sits right under the header.
+    let header_at = top.lines().position(|l| l.contains("Backup name")).unwrap();
+    assert!(top.lines().nth(header_at + 1).unwrap().starts_with('▶'), "{top}");
+}

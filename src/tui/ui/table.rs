@@ -181,14 +181,40 @@ impl Col {
         }
     }
 
+    /// The columns this column's text takes for one row, measured without building it.
+    fn data_width(self, s: &Sharing, to_me: bool) -> usize {
+        match self {
+            Col::Id { .. } => width(&sanitize(s.id.as_deref().unwrap_or(""))),
+            Col::Name => width(&sanitize(s.name())),
+            // Symbol, space, word (or a dash for none), as `status_text` writes it.
+            Col::Status => {
+                let symbol = width(StatusKind::of(s.status()).symbol());
+                let word = if s.status().is_empty() {
+                    1
+                } else {
+                    width(&sanitize(s.status()))
+                };
+                symbol + 1 + word
+            }
+            Col::Size => size(s).len(),
+            Col::Project { .. } => width(&sanitize(other_project(s, to_me))),
+            Col::Az => width(&sanitize(az(s))),
+            Col::Created { date_only: false } => 19,
+            Col::Created { date_only: true } => 10,
+        }
+    }
+
     /// The width this column needs for these rows (the name column: its minimum).
     fn need(self, rows: &[Sharing], to_me: bool) -> usize {
-        let data = rows
-            .iter()
-            .map(|s| width(&self.text(s, to_me)))
-            .max()
-            .unwrap_or(0);
         let title = width(self.title(to_me));
+        // Columns of fixed width never look at the data.
+        match self {
+            Col::Id { short: true } | Col::Project { short: true } => return SHORT_ID.max(title),
+            Col::Name => return NAME_MIN,
+            Col::Created { date_only: false } => return 19,
+            Col::Created { date_only: true } => return 10,
+            _ => {}
+        }
         // Before any rows arrive, assume the usual ID lengths so the header does not jump.
         let data = if rows.is_empty() {
             match self {
@@ -200,23 +226,29 @@ impl Col {
                 _ => 0,
             }
         } else {
-            data
+            rows.iter()
+                .map(|s| self.data_width(s, to_me))
+                .max()
+                .unwrap_or(0)
         };
-        match self {
-            Col::Id { short: true } | Col::Project { short: true } => SHORT_ID.max(title),
-            Col::Name => NAME_MIN,
-            Col::Created { date_only: false } => 19,
-            Col::Created { date_only: true } => 10,
-            _ => data.max(title),
-        }
+        data.max(title)
     }
 }
 
 /// The columns and their widths for a table `cols` wide (the highlight marker excluded).
 pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> {
+    // Each column is measured once, however many layouts are tried.
+    let measured = std::cell::RefCell::new(Vec::<(Col, usize)>::new());
+    let need = |c: Col| {
+        if let Some((_, w)) = measured.borrow().iter().find(|(m, _)| *m == c) {
+            return *w;
+        }
+        let w = c.need(rows, to_me);
+        measured.borrow_mut().push((c, w));
+        w
+    };
     let fit = |layout: &[Col]| -> Option<Vec<(Col, usize)>> {
-        let mut widths: Vec<(Col, usize)> =
-            layout.iter().map(|c| (*c, c.need(rows, to_me))).collect();
+        let mut widths: Vec<(Col, usize)> = layout.iter().map(|c| (*c, need(*c))).collect();
         let spacing = layout.len().saturating_sub(1);
         let fixed: usize = widths
             .iter()
@@ -289,7 +321,19 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         }
         return;
     }
-    let rows = app.rows.iter().map(|s| {
+    // Only the rows that fit are built: the window ratatui would show for this
+    // selection and scroll offset.
+    let height = usize::from(areas.table_body.height).max(1);
+    let top = if app.selected < app.scroll {
+        app.selected
+    } else if app.selected >= app.scroll + height {
+        app.selected + 1 - height
+    } else {
+        app.scroll
+    }
+    .min(app.rows.len().saturating_sub(1));
+    let window = &app.rows[top..(top + height).min(app.rows.len())];
+    let rows = window.iter().map(|s| {
         Row::new(cols.iter().map(|(c, w)| {
             let text = c.text(s, to_me);
             let cut = truncate(&text, *w).into_owned();
@@ -310,8 +354,8 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     .highlight_symbol(HIGHLIGHT)
     .highlight_spacing(HighlightSpacing::Always);
     let mut state = TableState::default()
-        .with_offset(app.scroll)
-        .with_selected(Some(app.selected));
+        .with_offset(0)
+        .with_selected(Some(app.selected - top));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
