@@ -27,7 +27,28 @@ pub struct UsageError(pub String);
 )]
 pub struct ReadOnlyError(pub &'static str);
 
-/// Runs the command line; errors are printed by the caller as one line.
+/// An error as the one line the CLI prints: each cause in the chain once (a cause whose text
+/// an outer message already holds is skipped), control characters as spaces.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    let line: String = line
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs the command line; errors are printed by the caller as one line ([`error_line`]).
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Completions { shell }) = &cli.command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -264,4 +285,19 @@ async fn settings_for(g: &GlobalArgs) -> anyhow::Result<(Settings, Option<Runnin
         warnings: Vec::new(),
     };
     Ok((settings, Some(server)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_say_each_cause_once_on_one_line() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        // A message that already holds its cause, as `ConfigError::Read` does.
+        let e = anyhow::Error::new(io).context("cannot read /x: No such file");
+        assert_eq!(error_line(&e), "cannot read /x: No such file");
+        let e = anyhow::anyhow!("inner\ncause").context("outer");
+        assert_eq!(error_line(&e), "outer: inner cause");
+    }
 }

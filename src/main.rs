@@ -26,8 +26,9 @@ fn main() -> ExitCode {
         // A closed pipe (`vbshare list --all | head`) is the reader's choice, not a failure.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "command failed");
-            eprintln!("vbshare: {e:#}");
+            let line = vbshare::commands::error_line(&e);
+            tracing::error!(error = %line, "command failed");
+            eprintln!("vbshare: {line}");
             if e.is::<vbshare::commands::UsageError>() {
                 ExitCode::from(2)
             } else {

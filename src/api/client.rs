@@ -91,18 +91,20 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .use_rustls_tls();
         if let Some(pem) = &config.ca_cert_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| ApiError::Other {
-                host: host.clone(),
-                detail: format!("the CA certificate is not valid PEM: {e}"),
-            })?;
-            builder = builder.add_root_certificate(cert);
+            for cert in ca_certificates(pem)? {
+                builder = builder.add_root_certificate(cert);
+            }
         }
         if config.insecure {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let http = builder.build().map_err(|e| ApiError::Other {
-            host: host.clone(),
-            detail: error_chain(&e),
+        let http = builder.build().map_err(|e| {
+            let what = if config.ca_cert_pem.is_some() {
+                "cannot set up HTTPS with the CA certificate (--ca-cert)"
+            } else {
+                "cannot set up the HTTP client"
+            };
+            ApiError::Config(format!("{what}: {}", cause(&e)))
         })?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -188,11 +190,11 @@ impl Client {
             .map(|_| ())
     }
 
-    fn body_error(&self, status: u16, source: model::BodyError) -> ApiError {
+    fn body_error(&self, status: u16, reason: model::BodyError) -> ApiError {
         ApiError::Body {
             host: self.inner.host.clone(),
             status,
-            source,
+            reason,
         }
     }
 
@@ -395,6 +397,13 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(Secret::new);
         let answer = self.read_answer(resp).await.map_err(|e| match e {
+            ApiError::Status(s) if matches!(s.status, 400 | 401 | 403 | 404) => {
+                ApiError::Auth(format!(
+                    "{}; check the user name, password and domain (HW_USER_NAME, \
+                     HW_USER_PASSWORD, HW_DOMAIN_NAME), the project and the IAM URL (--auth-url)",
+                    s.summary()
+                ))
+            }
             ApiError::Status(s) => ApiError::Auth(s.to_string()),
             other => other,
         })?;
@@ -417,16 +426,29 @@ impl Client {
     }
 }
 
-fn parse_base(endpoint: &str) -> Result<Url, ApiError> {
-    let bad = |detail: String| ApiError::Other {
-        host: endpoint.to_owned(),
-        detail,
+/// The certificates of a PEM file given as `--ca-cert`; an error when it holds none (a
+/// file that is not PEM would otherwise be accepted and trust nothing).
+fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let bad = |why: String| {
+        ApiError::Config(format!(
+            "the CA certificate (--ca-cert) is not usable: {why}; give a PEM file with \
+             -----BEGIN CERTIFICATE----- blocks"
+        ))
     };
-    let url = Url::parse(endpoint).map_err(|e| bad(format!("invalid endpoint URL: {e}")))?;
+    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad(cause(&e)))?;
+    if certs.is_empty() {
+        return Err(bad("it holds no PEM certificate".to_owned()));
+    }
+    Ok(certs)
+}
+
+fn parse_base(endpoint: &str) -> Result<Url, ApiError> {
+    let url = Url::parse(endpoint)
+        .map_err(|e| ApiError::Config(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(bad(
-            "the endpoint must be an http:// or https:// URL with a host".into(),
-        ));
+        return Err(ApiError::Config(format!(
+            "invalid endpoint URL {endpoint:?}: it must be an http:// or https:// URL with a host"
+        )));
     }
     Ok(url)
 }
@@ -471,6 +493,38 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// What went wrong underneath an error, without the wrappers that only restate the URL or
+/// the layer (`error sending request for url (…)`, `client error (Connect)`, `dns error`…).
+fn cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        let wrapper = text.starts_with("error sending request for url")
+            || text.starts_with("client error (")
+            || text.starts_with("builder error")
+            || matches!(
+                text.as_str(),
+                "tcp connect error"
+                    | "dns error"
+                    | "error trying to connect"
+                    | "request or response body error"
+                    | "error decoding response body"
+                    | "error reading a body from connection"
+            );
+        // An inner error whose text an outer one already holds (an io::Error carrying a
+        // rustls error says the same) is said once.
+        if !wrapper && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = err.source();
+    }
+    if parts.is_empty() {
+        return error_chain(e);
+    }
+    parts.join(": ")
+}
+
 fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> ApiError {
     let host = host.to_owned();
     if e.is_timeout() {
@@ -479,24 +533,73 @@ fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> ApiError {
             after: timeout,
         };
     }
-    let chain = error_chain(e);
-    // Drop reqwest's own "error sending request for url (…)" prefix: the host says it.
-    let detail = chain
-        .split_once("): ")
-        .map_or(chain.as_str(), |(_, rest)| rest)
-        .to_owned();
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("dns error")
+    let detail = cause(e);
+    // Read the cause, not the whole chain: the URL in reqwest's outer message could hold any
+    // word ("tls", "reset"…) in its host name.
+    let lower = detail.to_ascii_lowercase();
+    if error_chain(e).contains("dns error")
         || lower.contains("failed to lookup")
         || lower.contains("name or service not known")
     {
+        let detail = detail
+            .strip_prefix("failed to lookup address information: ")
+            .unwrap_or(&detail)
+            .to_owned();
         ApiError::Dns { host, detail }
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    } else if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+        || lower.contains("corrupt message")
     {
-        ApiError::Tls { host, detail }
+        ApiError::Tls {
+            host,
+            detail: readable_tls(&detail),
+        }
     } else if e.is_connect() {
         ApiError::Connect { host, detail }
+    } else if lower.contains("invalid http version") {
+        ApiError::Other {
+            host,
+            detail: format!(
+                "the answer is not HTTP ({detail}); if the service speaks TLS, use an https:// endpoint"
+            ),
+        }
+    } else if lower.contains("end of file before message length reached")
+        || lower.contains("connection closed before message completed")
+        || lower.contains("connection reset")
+        || lower.contains("broken pipe")
+    {
+        ApiError::Closed { host, detail }
     } else {
         ApiError::Other { host, detail }
     }
+}
+
+/// rustls's certificate verdicts in words (`UnknownIssuer` and friends), the verdict kept
+/// in brackets for searching.
+fn readable_tls(detail: &str) -> String {
+    for (verdict, words) in [
+        (
+            "UnknownIssuer",
+            "the server's certificate is not issued by a CA this machine trusts",
+        ),
+        (
+            "BadSignature",
+            "the server's certificate is not signed by the trusted CA",
+        ),
+        (
+            "certificate expired",
+            "the server's certificate has expired",
+        ),
+        (
+            "not valid for name",
+            "the server's certificate is not valid for this host name",
+        ),
+        ("received corrupt message", "the answer is not TLS"),
+    ] {
+        if detail.contains(verdict) {
+            return format!("{words} ({detail})");
+        }
+    }
+    detail.to_owned()
 }

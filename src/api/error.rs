@@ -25,7 +25,8 @@ pub struct ErrorBody {
 pub fn parse_error_body(body: &str) -> ErrorBody {
     let trimmed = body.trim();
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(trimmed) else {
-        let raw = (!trimmed.is_empty()).then(|| excerpt(trimmed));
+        let raw = (!trimmed.is_empty())
+            .then(|| html_summary(trimmed).unwrap_or_else(|| excerpt(trimmed)));
         return ErrorBody {
             raw,
             ..ErrorBody::default()
@@ -65,6 +66,47 @@ pub fn parse_error_body(body: &str) -> ErrorBody {
     }
     if out.code.is_none() && out.message.is_none() {
         out.raw = Some(excerpt(trimmed));
+    }
+    out
+}
+
+/// `HTML page "title"` (or the page's text when it has no title) for a body that is an
+/// HTML document, as proxies and gateways send; `None` for anything else.
+fn html_summary(body: &str) -> Option<String> {
+    let head: String = body
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !(head.starts_with('<') && (head.contains("<html") || head.contains("<!doctype html"))) {
+        return None;
+    }
+    let lower = body.to_ascii_lowercase();
+    let title = lower.find("<title").and_then(|start| {
+        let open_end = start + lower[start..].find('>')? + 1;
+        let close = open_end + lower[open_end..].find("</title")?;
+        Some(excerpt(&body[open_end..close]))
+    });
+    Some(match title.filter(|t| !t.is_empty()) {
+        Some(t) => format!("HTML page \"{t}\""),
+        None => format!("HTML page: {}", excerpt(&strip_tags(body))),
+    })
+}
+
+/// The text of an HTML fragment: tags dropped, each replaced by a space.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match (in_tag, c) {
+            (false, '<') => in_tag = true,
+            (true, '>') => {
+                in_tag = false;
+                out.push(' ');
+            }
+            (false, c) => out.push(c),
+            (true, _) => {}
+        }
     }
     out
 }
@@ -110,7 +152,7 @@ impl StatusError {
                 "the token has expired: get a new one or use AK/SK or password credentials"
             }
             (401, "APIGW.0301") => {
-                "check the access key and secret key, and that this machine's clock is within 15 minutes of real time"
+                "check the credentials: a token may have expired or belong to another project; for AK/SK, check both keys and that this machine's clock is within 15 minutes of real time"
             }
             (400, _) => "a filter or argument was rejected: check the values given",
             (401, _) => {
@@ -138,26 +180,33 @@ impl StatusError {
     }
 }
 
-impl fmt::Display for StatusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
+impl StatusError {
+    /// The status, the server's code and message (or its body) and the request ID, without
+    /// the hint: `HTTP 404 Not Found: APIGW.0101: The API does not exist (request ID …)`.
+    pub fn summary(&self) -> String {
+        use fmt::Write as _;
+        let mut out = format!("HTTP {}", self.status);
         if let Some(reason) = reason_phrase(self.status) {
-            write!(f, " {reason}")?;
+            let _ = write!(out, " {reason}");
         }
-        match (&self.body.code, &self.body.message) {
-            (Some(c), Some(m)) => write!(f, ": {c}: {m}")?,
-            (Some(c), None) => write!(f, ": {c}")?,
-            (None, Some(m)) => write!(f, ": {m}")?,
-            (None, None) => {
-                if let Some(raw) = &self.body.raw {
-                    write!(f, ": {raw}")?;
-                }
-            }
+        let detail = match (&self.body.code, &self.body.message) {
+            (Some(c), Some(m)) => Some(format!("{c}: {m}")),
+            (Some(t), None) | (None, Some(t)) => Some(t.clone()),
+            (None, None) => self.body.raw.clone(),
+        };
+        if let Some(d) = detail {
+            let _ = write!(out, ": {d}");
         }
         if let Some(id) = &self.body.request_id {
-            write!(f, " (request ID {id})")?;
+            let _ = write!(out, " (request ID {id})");
         }
-        write!(f, "; {}", self.hint())
+        out
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; {}", self.summary(), self.hint())
     }
 }
 
@@ -190,35 +239,71 @@ pub enum ApiError {
     Status(StatusError),
     /// No connection could be made.
     #[error(
-        "cannot connect to {host}: {detail}; check the endpoint and that the service is reachable"
+        "cannot connect to {host}: {detail}; check --endpoint and that the service is running and reachable"
     )]
     Connect { host: String, detail: String },
     /// The host name did not resolve.
-    #[error("cannot resolve {host}: {detail}; check the endpoint or region spelling and DNS")]
+    #[error(
+        "cannot resolve {host}: {detail}; check the spelling of --endpoint or --region, and DNS"
+    )]
     Dns { host: String, detail: String },
-    /// TLS failed (unknown CA, bad certificate).
-    #[error("TLS handshake with {host} failed: {detail}; use --ca-cert for a private CA")]
+    /// TLS failed (unknown CA, bad certificate, a server that does not speak TLS).
+    #[error("TLS handshake with {host} failed: {detail}; {}", tls_hint(.detail))]
     Tls { host: String, detail: String },
-    /// No complete answer within the timeout.
-    #[error("no answer from {host} within {}s; the server may be overloaded, or raise --timeout", .after.as_secs_f32())]
+    /// No complete answer within the timeout (none at all, or a body still arriving).
+    #[error(
+        "no complete answer from {host} within {}s; the server or the network may be slow: retry, or raise --timeout",
+        .after.as_secs_f32()
+    )]
     Timeout { host: String, after: Duration },
     /// The answer was larger than the body cap.
-    #[error("the response from {host} exceeded {} MiB; refusing to read more", .limit / (1024 * 1024))]
+    #[error(
+        "the answer from {host} is larger than {} MiB; refusing to read it: ask for fewer rows (--limit, filters) or check --endpoint",
+        .limit / (1024 * 1024)
+    )]
     TooLarge { host: String, limit: usize },
     /// A 2xx answer whose body is not the documented shape.
-    #[error("HTTP {status} from {host} with an unreadable body: {source}")]
+    /// (`reason` is in the message, and deliberately not the error's `source()`, so that a
+    /// caller printing the whole chain does not say it twice.)
+    #[error(
+        "HTTP {status} from {host} with an unreadable body: {reason}; check that --endpoint is a VBS endpoint, or retry later"
+    )]
     Body {
         host: String,
         status: u16,
-        #[source]
-        source: BodyError,
+        reason: BodyError,
     },
+    /// The connection closed (or was reset) before the whole answer arrived: a stale
+    /// pooled connection, a proxy or server going away mid-answer.
+    #[error(
+        "the connection to {host} closed before the whole answer arrived ({detail}); retry later"
+    )]
+    Closed { host: String, detail: String },
     /// Signing-in at IAM did not yield a token.
     #[error("IAM sign-in failed: {0}")]
     Auth(String),
-    /// Anything else reqwest reports (a malformed URL, a connection reset mid-body…).
+    /// The client could not be set up (a CA certificate that is not one, a bad endpoint URL).
+    #[error("{0}")]
+    Config(String),
+    /// Anything else reqwest reports.
     #[error("request to {host} failed: {detail}")]
     Other { host: String, detail: String },
+}
+
+/// What to try after a TLS failure, read from rustls's description of it.
+fn tls_hint(detail: &str) -> &'static str {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("unknownissuer") || d.contains("badsignature") || d.contains("unknown issuer") {
+        "if the service uses a private CA, trust the CA that issued its certificate with --ca-cert FILE.pem"
+    } else if d.contains("expired") || d.contains("notvalidyet") || d.contains("not valid yet") {
+        "check this machine's clock; otherwise the server's certificate must be renewed"
+    } else if d.contains("not valid for name") || d.contains("notvalidforname") {
+        "use the host name the certificate was issued for in --endpoint"
+    } else if d.contains("corrupt message") || d.contains("invalidcontenttype") {
+        "the server does not speak TLS on this port: is the endpoint http:// rather than https://?"
+    } else {
+        "check --endpoint; for a private CA, trust it with --ca-cert FILE.pem"
+    }
 }
 
 impl ApiError {
@@ -251,7 +336,7 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         match self {
             ApiError::Status(s) => matches!(s.status, 429 | 500 | 502 | 503 | 504),
-            ApiError::Connect { .. } => true,
+            ApiError::Connect { .. } | ApiError::Closed { .. } => true,
             _ => false,
         }
     }
@@ -301,10 +386,76 @@ mod tests {
         );
         let b = parse_error_body(&html);
         let raw = b.raw.unwrap();
-        assert!(raw.starts_with("<html> <body>502 Bad Gateway"));
-        assert!(raw.chars().count() <= RAW_EXCERPT_CHARS + 1 && raw.ends_with('…'));
+        assert!(raw.starts_with("HTML page: 502 Bad Gateway xxx"), "{raw}");
+        assert!(raw.chars().count() <= RAW_EXCERPT_CHARS + 12 && raw.ends_with('…'));
         assert_eq!(parse_error_body("").raw, None);
         assert!(parse_error_body("[1,2]").raw.is_some());
+        let text = "upstream connect error or disconnect/reset before headers";
+        assert_eq!(parse_error_body(text).raw.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn html_pages_are_named_by_their_title() {
+        let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+            <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        assert_eq!(
+            parse_error_body(nginx).raw.as_deref(),
+            Some("HTML page \"502 Bad Gateway\"")
+        );
+        let doctype = "<!DOCTYPE html><HTML><TITLE>\n  Service\n Unavailable </TITLE></HTML>";
+        assert_eq!(
+            parse_error_body(doctype).raw.as_deref(),
+            Some("HTML page \"Service Unavailable\"")
+        );
+        let untitled = "<html><title></title><p>down for <b>maintenance</b></p></html>";
+        assert_eq!(
+            parse_error_body(untitled).raw.as_deref(),
+            Some("HTML page: down for maintenance")
+        );
+        let e = StatusError {
+            status: 502,
+            body: parse_error_body(nginx),
+            retry_after: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "HTTP 502 Bad Gateway: HTML page \"502 Bad Gateway\"; the gateway got a bad answer from VBS: retry later"
+        );
+        assert_eq!(
+            e.summary(),
+            "HTTP 502 Bad Gateway: HTML page \"502 Bad Gateway\""
+        );
+    }
+
+    #[test]
+    fn tls_failures_say_what_to_try() {
+        let tls = |detail: &str| {
+            ApiError::Tls {
+                host: "h:1".into(),
+                detail: detail.into(),
+            }
+            .to_string()
+        };
+        assert!(tls("invalid peer certificate: UnknownIssuer").contains("--ca-cert"));
+        assert!(tls("invalid peer certificate: certificate expired: …").contains("clock"));
+        assert!(tls("certificate not valid for name \"x\"").contains("--endpoint"));
+        assert!(tls("received corrupt message of type InvalidContentType").contains("http://"));
+        assert!(tls("anything else").contains("--ca-cert"));
+    }
+
+    #[test]
+    fn body_errors_state_their_reason_once() {
+        let e = ApiError::Body {
+            host: "h:1".into(),
+            status: 200,
+            reason: BodyError::Empty,
+        };
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(
+            e.to_string(),
+            "HTTP 200 from h:1 with an unreadable body: the response body is empty; \
+             check that --endpoint is a VBS endpoint, or retry later"
+        );
     }
 
     #[test]
@@ -355,5 +506,18 @@ mod tests {
         for s in [400, 401, 403, 404, 409, 501] {
             assert!(!mk(s).is_retryable(), "{s}");
         }
+        let closed = ApiError::Closed {
+            host: "h:1".into(),
+            detail: "connection closed before message completed".into(),
+        };
+        assert!(closed.is_retryable());
+        let timeout = ApiError::Timeout {
+            host: "h:1".into(),
+            after: Duration::from_secs(1),
+        };
+        assert!(
+            !timeout.is_retryable(),
+            "a timeout already took the user's whole budget"
+        );
     }
 }

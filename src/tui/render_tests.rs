@@ -291,5 +291,8 @@ fn long_pages_scroll_to_both_ends() {
     assert!(marked[0].contains(&first), "{top}");
     // The first data row sits right under the header.
     let header_at = top.lines().position(|l| l.contains("Backup name")).unwrap();
-    assert!(top.lines().nth(header_at + 1).unwrap().starts_with('▶'), "{top}");
+    assert!(
+        top.lines().nth(header_at + 1).unwrap().starts_with('▶'),
+        "{top}"
+    );
 }

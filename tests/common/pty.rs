@@ -49,7 +49,11 @@ impl Tui {
         cmd.env("XDG_CONFIG_HOME", home.path());
         cmd.env_remove("TMUX");
         for (k, _) in std::env::vars() {
-            if k.starts_with("HW_") || k.starts_with("OS_") || k.starts_with("VBSHARE_") {
+            if k.starts_with("HW_")
+                || k.starts_with("OS_")
+                || k.starts_with("HUAWEICLOUD_")
+                || k.starts_with("VBSHARE_")
+            {
                 cmd.env_remove(k);
             }
         }

@@ -29,6 +29,10 @@ impl ErrorInfo {
                 s.body.message.clone().or_else(|| s.body.raw.clone()),
                 Some(s.hint().to_owned()),
             ),
+            ApiError::Body { reason, .. } => (
+                Some(reason.to_string()),
+                Some("check that --endpoint is a VBS endpoint, or retry later".to_owned()),
+            ),
             _ => (None, None),
         };
         ErrorInfo {

@@ -1,0 +1,483 @@
+//! TLS as a user meets it: the built binary (`vbshare list`, and the browser in a pty)
+//! against a tiny HTTPS server started in the test (tokio-rustls; a private CA and server
+//! certificates made with rcgen for 127.0.0.1 and localhost). A certificate from an
+//! unknown CA is refused with a TLS message pointing at `--ca-cert`; `--ca-cert ca.pem`
+//! trusts it; `--insecure` accepts anything with a loud warning; expired certificates,
+//! wrong names, unusable CA files and the wrong scheme each say what is wrong.
+
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig as TlsConfig;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use vbshare::server::{self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, ServerConfig};
+
+#[path = "common/pty.rs"]
+mod pty;
+
+/// A private CA and a server certificate it issued.
+struct Pki {
+    ca_pem: String,
+    server: Arc<TlsConfig>,
+}
+
+fn ca(name: &str) -> (CertificateParams, KeyPair) {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, name);
+    (params, KeyPair::generate().unwrap())
+}
+
+/// A CA and a leaf for `names`, valid now unless `expired`.
+fn pki(names: &[&str], expired: bool) -> Pki {
+    let (ca_params, ca_key) = ca("vbshare test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let mut leaf = CertificateParams::new(
+        names
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<String>>(),
+    )
+    .unwrap();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "vbshare test server");
+    if expired {
+        leaf.not_before = rcgen::date_time_ymd(2001, 1, 1);
+        leaf.not_after = rcgen::date_time_ymd(2002, 1, 1);
+    }
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let server = TlsConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![CertificateDer::from(leaf_cert.der().to_vec())], key)
+        .unwrap();
+    Pki {
+        ca_pem: ca_cert.pem(),
+        server: Arc::new(server),
+    }
+}
+
+/// An HTTPS server answering every request with an empty list, or a zero count for paths
+/// ending in `/count`; each connection serves one request.
+async fn https_server(config: Arc<TlsConfig>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let acceptor = TlsAcceptor::from(config);
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                continue;
+            };
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // A refused handshake is the client's verdict; nothing to do.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let line = String::from_utf8_lossy(&head);
+                let path = line.split_whitespace().nth(1).unwrap_or("/");
+                let body = if path.split('?').next().unwrap_or("").ends_with("/count") {
+                    r#"{"count":0}"#
+                } else {
+                    r#"{"shared":[]}"#
+                };
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+/// The binary with a clean environment and the demo AK/SK, pointed at `endpoint`.
+fn vbshare(home: &Path, endpoint: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
+    for (k, _) in std::env::vars() {
+        if ["HW_", "OS_", "HUAWEICLOUD_", "VBSHARE_"]
+            .iter()
+            .any(|p| k.starts_with(p))
+        {
+            c.env_remove(k);
+        }
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1")
+        .env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
+        .args([
+            "--endpoint",
+            endpoint,
+            "--project-id",
+            DEMO_PROJECT_ID,
+            "--timeout",
+            "5",
+        ]);
+    c
+}
+
+/// What a case must print.
+#[derive(Debug)]
+enum Expect {
+    /// Exit 0 with exactly this on stdout, and this on stderr.
+    Prints {
+        stdout: &'static str,
+        stderr: &'static [&'static str],
+    },
+    /// Exit 1, nothing on stdout, one line on stderr with all of these.
+    Fails(Vec<String>),
+}
+
+#[derive(Debug)]
+struct Case {
+    name: &'static str,
+    endpoint: String,
+    args: Vec<String>,
+    expect: Expect,
+}
+
+/// Everything the cases point at: servers and PEM files.
+struct World {
+    home: tempfile::TempDir,
+    /// Serves a certificate from `ca`.
+    good: SocketAddr,
+    /// Serves an expired certificate from `expired_ca`.
+    expired: SocketAddr,
+    /// Serves a certificate for `example.com` only, from `wrong_name_ca`.
+    wrong_name: SocketAddr,
+    /// The embedded server (plain HTTP).
+    plain: server::RunningServer,
+}
+
+impl World {
+    fn file(&self, name: &str) -> String {
+        self.home.path().join(name).display().to_string()
+    }
+}
+
+async fn world() -> World {
+    let home = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(home.path().join(name), text).unwrap();
+    let good = pki(&["127.0.0.1", "localhost"], false);
+    let expired = pki(&["127.0.0.1"], true);
+    let wrong_name = pki(&["example.com"], false);
+    write("ca.pem", &good.ca_pem);
+    write("expired-ca.pem", &expired.ca_pem);
+    write("wrong-name-ca.pem", &wrong_name.ca_pem);
+    // Another CA of the same name: the signature, not the name, must decide.
+    write("other-ca.pem", &pki(&["127.0.0.1"], false).ca_pem);
+    write("not-pem.pem", "this is not a certificate\n");
+    let plain = server::start(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        sharings: 10,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    World {
+        good: https_server(good.server).await,
+        expired: https_server(expired.server).await,
+        wrong_name: https_server(wrong_name.server).await,
+        plain,
+        home,
+    }
+}
+
+fn fails(words: &[&str]) -> Expect {
+    Expect::Fails(words.iter().map(|w| (*w).to_owned()).collect())
+}
+
+fn cases(w: &World) -> Vec<Case> {
+    let https = format!("https://{}", w.good);
+    let ca = |file: &str| vec!["--ca-cert".to_owned(), w.file(file)];
+    let c = |name, endpoint: &str, args: Vec<String>, expect| Case {
+        name,
+        endpoint: endpoint.to_owned(),
+        args,
+        expect,
+    };
+    let missing = w.file("missing.pem");
+    vec![
+        c(
+            "private CA, not trusted",
+            &https,
+            vec![],
+            fails(&[
+                "vbshare: TLS handshake with 127.0.0.1:",
+                "certificate is not issued by a CA this machine trusts",
+                "--ca-cert",
+            ]),
+        ),
+        c(
+            "private CA, --ca-cert",
+            &https,
+            ca("ca.pem"),
+            Expect::Prints {
+                stdout: "{\"shared\":[]}\n",
+                stderr: &[],
+            },
+        ),
+        c(
+            "private CA, --ca-cert, by name",
+            &format!("https://localhost:{}", w.good.port()),
+            ca("ca.pem"),
+            Expect::Prints {
+                stdout: "{\"shared\":[]}\n",
+                stderr: &[],
+            },
+        ),
+        c(
+            "private CA, --insecure",
+            &https,
+            vec!["--insecure".to_owned()],
+            Expect::Prints {
+                stdout: "{\"shared\":[]}\n",
+                stderr: &["WARNING", "--insecure", "NOT verified"],
+            },
+        ),
+        c(
+            "--ca-cert of another CA",
+            &https,
+            ca("other-ca.pem"),
+            fails(&["TLS handshake", "not signed by the trusted CA", "--ca-cert"]),
+        ),
+        c(
+            "--ca-cert that is not PEM",
+            &https,
+            ca("not-pem.pem"),
+            fails(&["--ca-cert", "holds no PEM certificate", "BEGIN CERTIFICATE"]),
+        ),
+        c(
+            "--ca-cert that does not exist",
+            &https,
+            vec!["--ca-cert".to_owned(), missing.clone()],
+            Expect::Fails(vec![
+                "cannot read CA certificate".to_owned(),
+                missing,
+                "No such file".to_owned(),
+            ]),
+        ),
+        c(
+            "expired certificate",
+            &format!("https://{}", w.expired),
+            ca("expired-ca.pem"),
+            fails(&["TLS handshake", "expired", "clock"]),
+        ),
+        c(
+            "certificate for another name",
+            &format!("https://{}", w.wrong_name),
+            ca("wrong-name-ca.pem"),
+            fails(&["TLS handshake", "not valid for name", "--endpoint"]),
+        ),
+        c(
+            "https:// to a plain HTTP server",
+            &w.plain.endpoint().replace("http://", "https://"),
+            vec![],
+            fails(&["TLS handshake", "not TLS", "http://"]),
+        ),
+        c(
+            "http:// to an HTTPS server",
+            &format!("http://{}", w.good),
+            vec![],
+            fails(&["not HTTP", "https://"]),
+        ),
+    ]
+}
+
+fn run(home: &Path, c: &Case) -> (Output, Duration) {
+    let mut cmd = vbshare(home, &c.endpoint);
+    cmd.args(&c.args).args(["list", "-o", "json"]);
+    let started = Instant::now();
+    let out = cmd.output().unwrap();
+    (out, started.elapsed())
+}
+
+fn check(c: &Case, out: &Output, took: Duration) -> Vec<String> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut problems = Vec::new();
+    // No case waits for a retry or a timeout.
+    if took > Duration::from_secs(3) {
+        problems.push(format!("took {took:?}"));
+    }
+    if stderr.lines().count() > 1 || stderr.contains("panicked") {
+        problems.push("more than one line on stderr".to_owned());
+    }
+    match &c.expect {
+        Expect::Prints {
+            stdout: want,
+            stderr: words,
+        } => {
+            if out.status.code() != Some(0) {
+                problems.push("did not exit 0".to_owned());
+            }
+            if stdout != *want {
+                problems.push(format!("stdout {stdout:?}"));
+            }
+            if words.is_empty() && !stderr.is_empty() {
+                problems.push("stderr is not empty".to_owned());
+            }
+            for w in *words {
+                if !stderr.contains(w) {
+                    problems.push(format!("stderr lacks {w:?}"));
+                }
+            }
+        }
+        Expect::Fails(words) => {
+            if out.status.code() != Some(1) {
+                problems.push("did not exit 1".to_owned());
+            }
+            if !stdout.is_empty() {
+                problems.push(format!("stdout {stdout:?}"));
+            }
+            if !stderr.starts_with("vbshare: ") || !stderr.ends_with('\n') {
+                problems.push("stderr is not one `vbshare: …` line".to_owned());
+            }
+            for w in words {
+                if !stderr.contains(w.as_str()) {
+                    problems.push(format!("stderr lacks {w:?}"));
+                }
+            }
+            let clauses: Vec<&str> = stderr
+                .split([':', ';'])
+                .map(str::trim)
+                .filter(|s| s.len() > 8)
+                .collect();
+            if let Some((i, _)) = clauses
+                .iter()
+                .enumerate()
+                .find(|(i, c)| clauses[i + 1..].contains(c))
+            {
+                problems.push(format!("says {:?} twice", clauses[i]));
+            }
+        }
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_over_tls() {
+    let w = world().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in cases(&w) {
+        let home: PathBuf = w.home.path().to_owned();
+        tasks.spawn_blocking(move || {
+            let (out, took) = run(&home, &c);
+            let problems = check(&c, &out, took);
+            (
+                c.name,
+                took,
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                problems,
+            )
+        });
+    }
+    let mut report = String::new();
+    let mut failed = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (name, took, stderr, problems) = r.unwrap();
+        let verdict = if problems.is_empty() { "ok  " } else { "FAIL" };
+        failed += usize::from(!problems.is_empty());
+        writeln!(
+            report,
+            "{verdict} {name:<32} {:>5} ms  {}",
+            took.as_millis(),
+            stderr.trim_end()
+        )
+        .unwrap();
+        if !problems.is_empty() {
+            writeln!(report, "     -> {}", problems.join("; ")).unwrap();
+        }
+    }
+    println!("{report}");
+    assert_eq!(failed, 0, "{report}");
+}
+
+/// The browser against the untrusted server shows the TLS failure and stays usable; with
+/// `--ca-cert` it shows the (empty) page.
+#[test]
+fn the_browser_over_tls() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let w = rt.block_on(world());
+    let endpoint = format!("https://{}", w.good);
+    let ca = w.file("ca.pem");
+    let start = |extra: &[&str]| {
+        let mut args = vec!["--endpoint", &endpoint, "--project-id", DEMO_PROJECT_ID];
+        args.extend_from_slice(extra);
+        pty::Tui::start_with(
+            &args,
+            &[
+                ("HW_ACCESS_KEY", DEMO_ACCESS_KEY),
+                ("HW_SECRET_KEY", DEMO_SECRET_KEY),
+                ("NO_COLOR", "1"),
+            ],
+        )
+    };
+    let mut refused = start(&[]);
+    let trusted = start(&["--ca-cert", &ca]);
+
+    let screen = refused.wait_for("the TLS error", |s| s.contains("✗ list failed"));
+    let text = screen
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for want in ["TLS handshake with 127.0.0.1:", "--ca-cert"] {
+        assert!(text.contains(want), "missing {want:?}:\n{screen}");
+    }
+    refused.send("?");
+    refused.wait_text("Keys · Esc closes");
+    refused.send("\x1b");
+    refused.wait_for("help to close", |s| !s.contains("Keys · Esc closes"));
+
+    trusted.wait_for("the empty page", |s| {
+        pty::footer(s).contains("0 rows") && !s.contains("✗ list failed")
+    });
+
+    for mut tui in [refused, trusted] {
+        tui.send("q");
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = tui.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < pty::CAP,
+                "did not quit:\n{}",
+                tui.screen()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        };
+        assert!(status.success(), "{status:?}");
+        let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+        assert!(!raw.contains("panicked"), "{raw}");
+    }
+}
