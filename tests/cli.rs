@@ -6,6 +6,11 @@
 use std::collections::HashSet;
 use std::process::{Command, Output};
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::vbshare;
+
 use vbshare::api::sign::AkSk;
 use vbshare::api::{Auth, Client, ClientConfig, Sharing};
 use vbshare::output::csv;
@@ -23,24 +28,6 @@ async fn start(sharings: usize) -> RunningServer {
     })
     .await
     .unwrap()
-}
-
-/// The binary with a clean environment: no credentials or config but what a test gives.
-fn vbshare(home: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("HW_")
-            || k.starts_with("OS_")
-            || k.starts_with("HUAWEICLOUD_")
-            || k.starts_with("VBSHARE_")
-        {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1");
-    c
 }
 
 /// The binary pointed at `server` with the demo AK/SK in the environment.

@@ -12,7 +12,12 @@
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::vbshare;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -385,23 +390,6 @@ async fn serve_raw(mut stream: TcpStream, raw: Raw) {
         }
     }
     let _ = stream.shutdown().await;
-}
-
-/// The binary with a clean environment: no credentials or config but what a case gives.
-fn vbshare(home: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
-    for (k, _) in std::env::vars() {
-        if ["HW_", "OS_", "HUAWEICLOUD_", "VBSHARE_"]
-            .iter()
-            .any(|p| k.starts_with(p))
-        {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1");
-    c
 }
 
 fn closed_port() -> SocketAddr {

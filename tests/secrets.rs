@@ -5,6 +5,9 @@
 
 use std::process::Command;
 
+#[path = "common/cli.rs"]
+mod cli;
+
 use vbshare::server::{
     self, DEMO_ACCESS_KEY, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT_ID, DEMO_SECRET_KEY, DEMO_USER,
     RunningServer, ServerConfig,
@@ -13,28 +16,17 @@ use vbshare::server::{
 const PARTNER: &str = "0123456789abcdef0123456789abcdef";
 
 fn base(home: &std::path::Path, server: &RunningServer, log: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("HW_")
-            || k.starts_with("OS_")
-            || k.starts_with("HUAWEICLOUD_")
-            || k.starts_with("VBSHARE_")
-        {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .args([
-            "--endpoint",
-            &server.endpoint(),
-            "--project-id",
-            DEMO_PROJECT_ID,
-            "--log-file",
-            log.to_str().unwrap(),
-            "--log-level",
-            "trace",
-        ]);
+    let mut c = cli::vbshare(home);
+    c.args([
+        "--endpoint",
+        &server.endpoint(),
+        "--project-id",
+        DEMO_PROJECT_ID,
+        "--log-file",
+        log.to_str().unwrap(),
+        "--log-level",
+        "trace",
+    ]);
     c
 }
 

@@ -11,6 +11,9 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+#[path = "common/cli.rs"]
+mod cli;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -119,19 +122,8 @@ async fn https_server(config: Arc<TlsConfig>) -> SocketAddr {
 
 /// The binary with a clean environment and the demo AK/SK, pointed at `endpoint`.
 fn vbshare(home: &Path, endpoint: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
-    for (k, _) in std::env::vars() {
-        if ["HW_", "OS_", "HUAWEICLOUD_", "VBSHARE_"]
-            .iter()
-            .any(|p| k.starts_with(p))
-        {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1")
-        .env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+    let mut c = cli::vbshare(home);
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
         .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
         .args([
             "--endpoint",

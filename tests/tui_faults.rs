@@ -20,7 +20,7 @@ use vbshare::server::{
 #[path = "common/pty.rs"]
 mod pty;
 
-use pty::{CAP, Tui, footer, total};
+use pty::{Tui, footer, total};
 
 /// The spinner's frames (the footer shows one while a request is pending).
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -347,18 +347,7 @@ fn error_shown(tui: &mut Tui, c: &Case, keep: Option<&str>) {
 /// Quits with `q`; the process must exit 0 and never have printed a panic.
 fn quit(mut tui: Tui) {
     tui.send("q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = tui.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < CAP,
-            "did not quit; screen:\n{}",
-            tui.screen()
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    };
+    let status = tui.wait_exit();
     let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
     assert!(!raw.contains("panicked"), "panicked:\n{raw}");
     assert!(status.success(), "exit status {status:?}");

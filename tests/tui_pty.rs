@@ -61,18 +61,7 @@ fn browse_filter_toggle_page_help_and_quit() {
     tui.wait_for("help to close", |s| !s.contains("Keys · Esc closes"));
     tui.send("q");
 
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = tui.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < CAP,
-            "vbshare did not exit; screen:\n{}",
-            tui.screen()
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    };
+    let status = tui.wait_exit();
     assert!(status.success(), "exit status {status:?}");
     // Let the reader drain what is left, then check the terminal is back to normal.
     let start = Instant::now();
@@ -107,15 +96,7 @@ fn ctrl_c_quits_from_the_filter_form() {
     tui.send("/abc");
     tui.wait_text("name:abc");
     tui.send("\x03");
-    let start = Instant::now();
-    while tui.child.try_wait().unwrap().is_none() {
-        assert!(
-            start.elapsed() < CAP,
-            "Ctrl-C did not quit; screen:\n{}",
-            tui.screen()
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    }
+    tui.wait_exit();
     tui.wait_for("restored", |_| {
         !tui.parser.lock().unwrap().screen().alternate_screen()
     });

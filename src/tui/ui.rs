@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::app::{App, View};
 
@@ -184,4 +184,27 @@ pub fn buffer_text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The frame of a full-screen view about the selected sharing: bordered, themed, and
+/// titled `{label} {sharing id}`.
+pub fn view_block(app: &App, label: &str) -> Block<'static> {
+    let id = app
+        .selected_row()
+        .and_then(|s| s.id.as_deref())
+        .unwrap_or("—");
+    Block::bordered()
+        .title(format!(" {label} {} ", crate::text::sanitize(id)))
+        .border_style(app.theme.border)
+        .title_style(app.theme.title)
+}
+
+/// The text area of a full-screen view: inside its frame, one column of padding each side.
+pub fn view_inner(area: Rect, app: &App) -> Rect {
+    let inner = view_block(app, "").inner(area);
+    Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
 }

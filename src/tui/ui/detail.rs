@@ -269,32 +269,11 @@ pub fn draw_pane(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(content), inner);
 }
 
-fn full_block(app: &App) -> Block<'static> {
-    let id = app
-        .selected_row()
-        .and_then(|s| s.id.as_deref())
-        .unwrap_or(NULL);
-    let title = format!(" Sharing {} ", sanitize(id));
-    Block::bordered()
-        .title(title)
-        .border_style(app.theme.border)
-        .title_style(app.theme.title)
-}
-
-fn full_inner(area: Rect, app: &App) -> Rect {
-    let inner = full_block(app).inner(area);
-    Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    }
-}
-
 /// Draws the full-screen detail view.
 pub fn draw_full(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
-    let block = full_block(app);
+    let block = super::view_block(app, "Sharing");
     frame.render_widget(block, area);
-    let inner = full_inner(area, app);
+    let inner = super::view_inner(area, app);
     let Some(s) = app.selected_row() else { return };
     let all = lines(s, inner.width.into(), app.now, &app.theme);
     let visible: Vec<Line> = all
@@ -307,7 +286,7 @@ pub fn draw_full(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
 
 /// How far the full-screen detail can scroll.
 pub fn max_scroll(area: Rect, app: &App) -> usize {
-    let inner = full_inner(area, app);
+    let inner = super::view_inner(area, app);
     let n = app.selected_row().map_or(0, |s| {
         lines(s, inner.width.into(), app.now, &app.theme).len()
     });

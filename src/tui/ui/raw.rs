@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::wrap::wrap;
 use crate::api::model::Sharing;
@@ -48,30 +48,10 @@ pub fn lines(s: &Sharing, cols: usize, app: &App) -> Vec<Line<'static>> {
     out
 }
 
-fn block(app: &App) -> Block<'static> {
-    let id = app
-        .selected_row()
-        .and_then(|s| s.id.as_deref())
-        .unwrap_or("—");
-    Block::bordered()
-        .title(format!(" Raw JSON · {} ", sanitize(id)))
-        .border_style(app.theme.border)
-        .title_style(app.theme.title)
-}
-
-fn inner(area: Rect, app: &App) -> Rect {
-    let i = block(app).inner(area);
-    Rect {
-        x: i.x + 1,
-        width: i.width.saturating_sub(2),
-        ..i
-    }
-}
-
 /// Draws the view.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
-    frame.render_widget(block(app), area);
-    let inner = inner(area, app);
+    frame.render_widget(super::view_block(app, "Raw JSON ·"), area);
+    let inner = super::view_inner(area, app);
     let Some(s) = app.selected_row() else { return };
     let visible: Vec<Line> = lines(s, inner.width.into(), app)
         .into_iter()
@@ -83,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
 
 /// How far the view can scroll.
 pub fn max_scroll(area: Rect, app: &App) -> usize {
-    let inner = inner(area, app);
+    let inner = super::view_inner(area, app);
     let n = app
         .selected_row()
         .map_or(0, |s| lines(s, inner.width.into(), app).len());
