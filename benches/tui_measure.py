@@ -5,6 +5,9 @@ Reports, as JSON on stdout:
   first_page_ms    start of the process to the first full page and total on screen
   keystroke_ms     median, last keystroke of a filter edit to the new total on screen,
                    minus the debounce (so: server time + vbshare's own time)
+  request_ms       median latency of those requests as the footer reports it (list and
+                   count together: the server's time plus the HTTP round trip)
+  own_ms           median of keystroke minus debounce minus request: vbshare's own time
   idle_cpu_s       CPU seconds used over IDLE_SECS seconds of doing nothing
   peak_rss_kb      the process's peak resident memory (VmHWM)
 
@@ -16,6 +19,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import statistics
 import struct
@@ -43,6 +47,9 @@ class Term:
             os.environ["TERM"] = "xterm-256color"
             os.execv(argv[0], argv)
         self.pid, self.fd = pid, fd
+        # When the bytes last read arrived: a screen change is timed by its bytes' arrival,
+        # not by when this (slow, Python) emulator finished digesting them.
+        self.read_at = time.monotonic()
 
     def pump(self, timeout: float) -> None:
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -51,6 +58,7 @@ class Term:
                 data = os.read(self.fd, 65536)
             except OSError:
                 return
+            self.read_at = time.monotonic()
             # Answer a cursor-position query, as a real terminal would.
             if b"\x1b[6n" in data:
                 os.write(self.fd, b"\x1b[1;1R")
@@ -63,7 +71,7 @@ class Term:
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             if needle in self.text():
-                return time.monotonic()
+                return self.read_at
             self.pump(0.001)
         raise SystemExit(f"timed out waiting for {needle!r}; screen:\n{self.text()}")
 
@@ -92,7 +100,7 @@ def main() -> int:
               "--debounce-ms", debounce_ms])
     first = t.wait_for("rows 1–50 of") - t.started
 
-    samples = []
+    samples, requests, own = [], [], []
     t.send(b"/")
     t.wait_for("name")
     for i in range(12):
@@ -102,7 +110,13 @@ def main() -> int:
             t.send(bytes([ch]))
         last_key = time.monotonic()
         shown = t.wait_for(f"of {thousands(count)}")
-        samples.append(shown - last_key - debounce)
+        elapsed = shown - last_key - debounce
+        footer = t.screen.display[-1]
+        latency = re.search(r"· (\d+) ms", footer)
+        request = int(latency.group(1)) / 1000 if latency else 0.0
+        samples.append(elapsed)
+        requests.append(request)
+        own.append(elapsed - request)
     t.send(b"\x1b")  # leave the form
 
     # Let any last redraw land, then sit idle.
@@ -121,6 +135,8 @@ def main() -> int:
         "first_page_ms": round(first * 1000, 1),
         "keystroke_ms": round(statistics.median(samples) * 1000, 1),
         "keystroke_samples_ms": [round(s * 1000, 1) for s in samples],
+        "request_ms": round(statistics.median(requests) * 1000, 1),
+        "own_ms": round(statistics.median(own) * 1000, 1),
         "idle_cpu_s": round(idle_cpu, 3),
         "idle_secs": float(idle_secs),
         "peak_rss_kb": peak,
