@@ -41,11 +41,20 @@ pub fn error_line(e: &anyhow::Error) -> String {
         }
         line.push_str(&text);
     }
+    // Causes may carry a server's words: line breaks become spaces, and any other control
+    // character, escape sequence or bidi override is shown, never sent to the terminal.
     let line: String = line
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::text::sanitize(&line).into_owned()
 }
 
 /// Runs the command line; errors are printed by the caller as one line ([`error_line`]).
@@ -299,5 +308,23 @@ mod tests {
         assert_eq!(error_line(&e), "cannot read /x: No such file");
         let e = anyhow::anyhow!("inner\ncause").context("outer");
         assert_eq!(error_line(&e), "outer: inner cause");
+    }
+
+    #[test]
+    fn a_hostile_server_message_cannot_reach_the_terminal() {
+        let body =
+            r#"{"error":{"code":"X\u001b[31m","message":"title\u001b]0;pwned\u0007 \u202eevil"}}"#;
+        let status = crate::api::error::StatusError {
+            status: 400,
+            body: crate::api::error::parse_error_body(body),
+            retry_after: None,
+        };
+        let line = error_line(&anyhow::Error::new(crate::api::ApiError::Status(status)));
+        assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");
+        assert!(
+            line.contains("title\\x1b]0;pwned\\x07 \\u{202e}evil"),
+            "{line}"
+        );
+        assert!(line.contains("X\\x1b[31m"), "{line}");
     }
 }

@@ -16,7 +16,8 @@ pub struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
     pub request_id: Option<String>,
-    /// The body as text, cut to [`RAW_EXCERPT_CHARS`], when it was not JSON.
+    /// The body as text when it was not JSON: cut to [`RAW_EXCERPT_CHARS`] characters, or for
+    /// an HTML page its title as `HTML page "…"` (at most 13 characters more).
     pub raw: Option<String>,
 }
 
@@ -387,7 +388,7 @@ mod tests {
         let b = parse_error_body(&html);
         let raw = b.raw.unwrap();
         assert!(raw.starts_with("HTML page: 502 Bad Gateway xxx"), "{raw}");
-        assert!(raw.chars().count() <= RAW_EXCERPT_CHARS + 12 && raw.ends_with('…'));
+        assert!(raw.chars().count() <= RAW_EXCERPT_CHARS + 13 && raw.ends_with('…'));
         assert_eq!(parse_error_body("").raw, None);
         assert!(parse_error_body("[1,2]").raw.is_some());
         let text = "upstream connect error or disconnect/reset before headers";
