@@ -206,3 +206,72 @@ fn export_writes_every_row_to_the_current_directory() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["shared"].as_array().unwrap().len() as u64, all);
 }
+
+/// Hostile names from the demo data (an OSC title change, an SGR colour, a bidi override)
+/// are shown visibly in the table, the detail and the raw JSON view, and never reach the
+/// terminal as what they are: no title change, no colour, no reordering.
+#[test]
+fn hostile_names_cannot_change_the_terminal() {
+    use vbshare::server::{DEMO_PROJECT_ID, ServerConfig, seed};
+    let data = seed::generate(
+        ServerConfig::default().seed,
+        ServerConfig::default().sharings,
+    );
+    let mut tui = Tui::start();
+    tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));
+    let mut with_me = false;
+    for (name, filter, shown) in [
+        (
+            "title\u{1b}]0;pwned\u{7}",
+            "pwned",
+            "title\\x1b]0;pwned\\x07",
+        ),
+        ("evil\u{1b}[31mred\u{1b}[0m", "31mred", "evil\\x1b[31mred"),
+        ("bidi\u{202e}evil", "bidi", "bidi\\u{202e}evil"),
+    ] {
+        // Look at the direction where the demo data holds this name.
+        let s = data
+            .iter()
+            .find(|s| s.name() == name)
+            .expect("the demo data has the name");
+        let to_me = s.to_project_id.as_deref() == Some(DEMO_PROJECT_ID);
+        if to_me != with_me {
+            tui.send("t");
+            let tab = if to_me {
+                "● Shared with me"
+            } else {
+                "● Shared by me"
+            };
+            tui.wait_for("the direction", |s| s.contains(tab));
+            with_me = to_me;
+        }
+        tui.send(&format!("/\x15{filter}"));
+        tui.wait_for("the name in the table", |s| {
+            s.contains(&format!("name:{filter}")) && s.contains(shown)
+        });
+        tui.send("\x1b");
+        tui.wait_for("the table to have focus", |s| footer(s).contains("? help"));
+        // The detail and the raw JSON view show it visibly too.
+        tui.send("\r");
+        tui.wait_for("the detail", |s| {
+            s.contains("┌ Sharing ") && s.contains(shown)
+        });
+        tui.send("\x1b");
+        tui.wait_for("the detail to close", |s| !s.contains("┌ Sharing "));
+        tui.send("J");
+        tui.wait_text("Raw JSON");
+        tui.send("\x1b");
+        tui.wait_for("the table again", |s| !s.contains("Raw JSON"));
+    }
+    let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+    for bad in ["\x1b]0;pwned", "\x1b[31mred", "\u{202e}"] {
+        assert!(!raw.contains(bad), "{bad:?} reached the terminal");
+    }
+    // vbshare itself sends no OSC here (copying is the only one), so no title change.
+    assert!(
+        !raw.contains("\x1b]"),
+        "an OSC sequence reached the terminal"
+    );
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}
