@@ -201,7 +201,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("/", "edit the name filter"),
             ("Tab S-Tab ↓ ↑", "next / previous field"),
             ("Enter", "apply now, to the table"),
-            ("Esc", "leave the form"),
+            ("Esc", "leave; twice clears"),
             ("Ctrl-U", "clear the field"),
         ],
     ),

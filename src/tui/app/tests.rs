@@ -180,6 +180,28 @@ fn enter_applies_at_once_and_esc_leaves_keeping_the_text() {
 }
 
 #[test]
+fn a_second_esc_clears_the_field_just_left() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, '/');
+    for c in "db".chars() {
+        ch(&mut app, c);
+    }
+    assert!(key(&mut app, KeyCode::Esc).is_none(), "the first Esc only leaves the form");
+    assert_eq!((app.focus, app.form.value(Field::Name)), (Focus::Table, "db"));
+    let req = fetch(key(&mut app, KeyCode::Esc));
+    assert_eq!(req.query.filters.name, "", "the second Esc clears the name");
+    assert_eq!(req.query.offset.unwrap_or(0), 0);
+    assert_eq!(app.form.value(Field::Name), "");
+    // Only right after leaving: Esc, another key, Esc keeps the text.
+    ch(&mut app, '/');
+    ch(&mut app, 'x');
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'j');
+    assert!(key(&mut app, KeyCode::Esc).is_none());
+    assert_eq!(app.form.value(Field::Name), "x");
+}
+
+#[test]
 fn enter_without_changes_fetches_nothing() {
     let mut app = loaded(80, 24);
     ch(&mut app, '/');
