@@ -113,7 +113,7 @@ impl App {
         }
     }
 
-        fn set_focus(&mut self, focus: Focus) {
+    fn set_focus(&mut self, focus: Focus) {
         self.focus = focus;
         self.dirty = true;
     }

@@ -186,8 +186,14 @@ fn a_second_esc_clears_the_field_just_left() {
     for c in "db".chars() {
         ch(&mut app, c);
     }
-    assert!(key(&mut app, KeyCode::Esc).is_none(), "the first Esc only leaves the form");
-    assert_eq!((app.focus, app.form.value(Field::Name)), (Focus::Table, "db"));
+    assert!(
+        key(&mut app, KeyCode::Esc).is_none(),
+        "the first Esc only leaves the form"
+    );
+    assert_eq!(
+        (app.focus, app.form.value(Field::Name)),
+        (Focus::Table, "db")
+    );
     let req = fetch(key(&mut app, KeyCode::Esc));
     assert_eq!(req.query.filters.name, "", "the second Esc clears the name");
     assert_eq!(req.query.offset.unwrap_or(0), 0);
