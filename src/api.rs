@@ -5,13 +5,17 @@
 pub mod auth;
 mod client;
 pub mod error;
+pub mod ids;
 pub mod model;
 pub mod query;
+pub mod region;
 pub mod sign;
 pub mod time;
+pub mod transport;
 
 pub use auth::{Auth, PasswordAuth, Secret};
 pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY};
 pub use error::ApiError;
 pub use model::{Backup, Sharing};
 pub use query::{CountQuery, Filters, ListQuery, SortDir, SortKey};
+pub use transport::{NoProxy, Proxies, ProxyUrl, Trust};

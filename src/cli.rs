@@ -1,6 +1,5 @@
 //! The command line: global options, filter options, subcommands (clap derive).
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -25,8 +24,15 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "vbshare", version, about = ABOUT, after_help = EXAMPLES)]
 pub struct Cli {
+    /// Where and how to connect (also accepted after the subcommand).
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub conn: ConnectionArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    #[command(flatten)]
+    pub browser: BrowserArgs,
 
     /// Filters that pre-fill the browser's form (when no subcommand is given).
     #[command(flatten)]
@@ -36,79 +42,127 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options valid with every command.
+/// Where and how to connect: every command that calls the service takes these.
 #[derive(Debug, Args, Clone, Default)]
-pub struct GlobalArgs {
+#[command(next_help_heading = "Connection")]
+pub struct ConnectionArgs {
     /// Start the embedded demo server in-process and use it (AK/SK signing, as on a real cloud).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub demo: bool,
 
-    /// VBS endpoint URL (overrides what --region implies).
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_url)]
+    /// VBS endpoint URL (overrides what --region implies) [env: VBSHARE_ENDPOINT].
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub endpoint: Option<String>,
 
-    /// Region, e.g. eu-de or ap-southeast-1 [env: HW_REGION_NAME, OS_REGION_NAME].
-    #[arg(long, global = true, value_name = "REGION")]
+    /// Region, e.g. eu-de or ap-southeast-1; implies the endpoint and IAM URL
+    /// [env: HW_REGION_NAME, OS_REGION_NAME].
+    #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Project ID [env: HW_PROJECT_ID, OS_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID].
-    #[arg(long, global = true, value_name = "ID")]
+    /// Project ID, 32 hexadecimal characters
+    /// [env: HW_PROJECT_ID, OS_PROJECT_ID, HUAWEICLOUD_SDK_PROJECT_ID].
+    #[arg(long, value_name = "ID", value_parser = parse_project_id)]
     pub project_id: Option<String>,
 
     /// IAM URL for password sign-in, ending in /v3 [env: HW_AUTH_URL, OS_AUTH_URL].
-    #[arg(long, global = true, value_name = "URL", value_parser = parse_url)]
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub auth_url: Option<String>,
 
-    /// Config profile to use [env: VBSHARE_PROFILE].
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Config profile to use; its settings beat the environment [env: VBSHARE_PROFILE].
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
     /// Config file [env: VBSHARE_CONFIG] [default: ~/.config/vbshare/config.toml].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Accept any TLS certificate (dangerous) [env: HW_INSECURE, OS_INSECURE].
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub insecure: bool,
 
-    /// Trust this CA certificate (PEM file) in addition to the system's.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Also trust this CA certificate (PEM file), in addition to the bundled roots, the
+    /// system's store, SSL_CERT_FILE and SSL_CERT_DIR [env: OS_CACERT].
+    #[arg(long, value_name = "PATH")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Whole-request timeout in seconds [default: 30].
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    /// Proxy for every call (http://, https://, socks5://, socks5h://; user:password@ allowed);
+    /// overrides HTTPS_PROXY, HTTP_PROXY and ALL_PROXY.
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
+    pub proxy: Option<String>,
+
+    /// Ignore every proxy setting and connect directly.
+    #[arg(long)]
+    pub no_proxy: bool,
+
+    /// Whole-request timeout in seconds, more than 0 and at most 3600 [default: 30].
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,
 
     /// Retries of a failed read (connection errors, 429, 500, 502, 503, 504) [default: 3].
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: Option<u32>,
 
     /// Refuse every write (share, unshare) [env: VBSHARE_READ_ONLY].
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub read_only: bool,
-
-    /// Write a trace log to this file (never to the terminal).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub log_file: Option<PathBuf>,
-
-    /// Log level for --log-file: error, warn, info, debug or trace.
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "info")]
-    pub log_level: String,
-
-    /// Enable mouse wheel scrolling and click-to-select in the browser.
-    #[arg(long, global = true)]
-    pub mouse: bool,
-
-    /// Start the browser in watch mode, refreshing every SECS seconds (toggle with `w`).
-    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub refresh: Option<u64>,
-
-    /// Milliseconds to wait after the last keystroke before querying.
-    #[arg(long, global = true, value_name = "MS", default_value_t = 200)]
-    pub debounce_ms: u64,
 }
 
-impl GlobalArgs {
+impl ConnectionArgs {
+    /// These options with `later`'s (given after the subcommand) taking precedence.
+    #[must_use]
+    pub fn merged(&self, later: &ConnectionArgs) -> ConnectionArgs {
+        ConnectionArgs {
+            demo: self.demo || later.demo,
+            endpoint: later.endpoint.clone().or_else(|| self.endpoint.clone()),
+            region: later.region.clone().or_else(|| self.region.clone()),
+            project_id: later.project_id.clone().or_else(|| self.project_id.clone()),
+            auth_url: later.auth_url.clone().or_else(|| self.auth_url.clone()),
+            profile: later.profile.clone().or_else(|| self.profile.clone()),
+            config: later.config.clone().or_else(|| self.config.clone()),
+            insecure: self.insecure || later.insecure,
+            ca_cert: later.ca_cert.clone().or_else(|| self.ca_cert.clone()),
+            proxy: later.proxy.clone().or_else(|| self.proxy.clone()),
+            no_proxy: self.no_proxy || later.no_proxy,
+            timeout: later.timeout.or(self.timeout),
+            retries: later.retries.or(self.retries),
+            read_only: self.read_only || later.read_only,
+        }
+    }
+
+    /// The options `--demo` cannot honour, when given with it.
+    pub fn demo_conflicts(&self) -> Vec<&'static str> {
+        if !self.demo {
+            return Vec::new();
+        }
+        [
+            ("--endpoint", self.endpoint.is_some()),
+            ("--region", self.region.is_some()),
+            ("--project-id", self.project_id.is_some()),
+            ("--auth-url", self.auth_url.is_some()),
+            ("--profile", self.profile.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(f, given)| given.then_some(f))
+        .collect()
+    }
+
+    fn given(&self) -> bool {
+        self.demo
+            || self.endpoint.is_some()
+            || self.region.is_some()
+            || self.project_id.is_some()
+            || self.auth_url.is_some()
+            || self.profile.is_some()
+            || self.config.is_some()
+            || self.insecure
+            || self.ca_cert.is_some()
+            || self.proxy.is_some()
+            || self.no_proxy
+            || self.timeout.is_some()
+            || self.retries.is_some()
+            || self.read_only
+    }
+
     /// The flags that take part in settings resolution.
     pub fn overrides(&self) -> Overrides {
         Overrides {
@@ -120,6 +174,8 @@ impl GlobalArgs {
             config: self.config.clone(),
             insecure: self.insecure,
             ca_cert: self.ca_cert.clone(),
+            proxy: self.proxy.clone(),
+            no_proxy: self.no_proxy,
             timeout_secs: self.timeout,
             retries: self.retries,
             read_only: self.read_only,
@@ -127,12 +183,114 @@ impl GlobalArgs {
     }
 }
 
+/// Logging to a file (never to the terminal).
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Logging")]
+pub struct LogArgs {
+    /// Write a log to this file (created with mode 0600; never to the terminal).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+
+    /// Log level for --log-file: error, warn, info, debug or trace [default: info].
+    #[arg(long, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+}
+
+impl LogArgs {
+    /// These options with `later`'s taking precedence.
+    #[must_use]
+    pub fn merged(&self, later: &LogArgs) -> LogArgs {
+        LogArgs {
+            log_file: later.log_file.clone().or_else(|| self.log_file.clone()),
+            log_level: later.log_level.clone().or_else(|| self.log_level.clone()),
+        }
+    }
+
+    /// The level, `info` unless given.
+    pub fn level(&self) -> &str {
+        self.log_level.as_deref().unwrap_or("info")
+    }
+}
+
+/// Options of the browser only.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Browser")]
+pub struct BrowserArgs {
+    /// Enable mouse wheel scrolling and click-to-select in the browser.
+    #[arg(long)]
+    pub mouse: bool,
+
+    /// Start the browser in watch mode, refreshing every SECS seconds (toggle with `w`).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub refresh: Option<u64>,
+
+    /// Milliseconds to wait after the last keystroke before querying [default: 200].
+    #[arg(long, value_name = "MS")]
+    pub debounce_ms: Option<u64>,
+}
+
+impl BrowserArgs {
+    fn given(&self) -> bool {
+        self.mouse || self.refresh.is_some() || self.debounce_ms.is_some()
+    }
+}
+
+impl Cli {
+    /// The connection options, wherever they were given.
+    pub fn connection(&self) -> ConnectionArgs {
+        match self.command.as_ref().and_then(Command::connection) {
+            Some(later) => self.conn.merged(later),
+            None => self.conn.clone(),
+        }
+    }
+
+    /// The logging options, wherever they were given.
+    pub fn log(&self) -> LogArgs {
+        match self.command.as_ref().and_then(Command::log) {
+            Some(later) => self.log.merged(later),
+            None => self.log.clone(),
+        }
+    }
+
+    /// Options given where the command does not use them: a usage error's text.
+    pub fn misplaced(&self) -> Option<String> {
+        let name = self.command.as_ref().map(Command::name)?;
+        let uses_connection = self
+            .command
+            .as_ref()
+            .and_then(Command::connection)
+            .is_some();
+        if self.browser.given() {
+            return Some(format!(
+                "--mouse, --refresh and --debounce-ms apply to the browser only, not to `{name}`"
+            ));
+        }
+        if self.filters.given() {
+            return Some(format!(
+                "filters before `{name}` apply to the browser only; give them after `{name}`"
+            ));
+        }
+        if !uses_connection && self.conn.given() {
+            return Some(format!("`{name}` does not take connection options"));
+        }
+        if self.command.as_ref().and_then(Command::log).is_none()
+            && (self.log.log_file.is_some() || self.log.log_level.is_some())
+        {
+            return Some(format!("`{name}` does not write a log"));
+        }
+        None
+    }
+}
+
 /// The filter, sort and page options of every command that lists.
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
-    /// List backups shared with this project (default: shared by it).
-    #[arg(long)]
+    /// List backups shared with this project.
+    #[arg(long, conflicts_with = "shared_by_me")]
     pub shared_with_me: bool,
+    /// List backups this project shares with others (the default).
+    #[arg(long)]
+    pub shared_by_me: bool,
     /// Backup name contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
@@ -169,6 +327,17 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
+    /// Whether any filter, sort or page option was given.
+    pub fn given(&self) -> bool {
+        self.shared_with_me
+            || self.shared_by_me
+            || self.filters() != Filters::default()
+            || self.sort_key.is_some()
+            || self.sort_dir.is_some()
+            || self.limit.is_some()
+            || self.offset.is_some()
+    }
+
     /// The filters these options describe.
     pub fn filters(&self) -> Filters {
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -202,18 +371,28 @@ impl FilterArgs {
     }
 }
 
-/// Output formats.
+/// Output formats of commands that print sharings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     /// Aligned columns for people.
     #[default]
     Table,
-    /// The server's JSON, exactly as received (with --all: one `{"shared":[…]}` document).
+    /// The server's JSON, exactly as received.
     Json,
     /// One sharing per line, as JSON.
     Ndjson,
     /// RFC 4180 CSV with the nested backup flattened (`backup.name`, …).
     Csv,
+}
+
+/// Output formats of `get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GetFormat {
+    /// Every field as `label  value` lines.
+    #[default]
+    Table,
+    /// The server's JSON, exactly as received.
+    Json,
 }
 
 /// The subcommands.
@@ -227,27 +406,44 @@ pub enum Command {
     List {
         #[command(flatten)]
         filters: FilterArgs,
-        /// Walk every page (1,000 rows a request), streaming rows as they arrive.
+        /// Walk every page (1,000 rows a request), streaming rows as they arrive; with -o json
+        /// the pages make one `{"shared":[…]}` document.
         #[arg(long, conflicts_with_all = ["limit", "offset"])]
         all: bool,
         /// Output format.
         #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
         output: Format,
+        /// Write CSV cells as received, without guarding cells that start with = + - @
+        /// against spreadsheet formulas.
+        #[arg(long)]
+        csv_raw: bool,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Print how many sharings match the filters.
     #[command(after_help = "Example:\n  vbshare count --shared-with-me --az eu-de-01")]
     Count {
         #[command(flatten)]
         filters: FilterArgs,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Print one sharing and its backup.
     #[command(after_help = "Example:\n  vbshare get 8332443e-9866-41d8-8a58-a898cf5db030 -o json")]
     Get {
-        /// The sharing ID.
+        /// The sharing ID (a UUID).
         sharing_id: String,
         /// Output format.
-        #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
-        output: Format,
+        #[arg(short = 'o', long = "output", value_enum, default_value_t = GetFormat::Table)]
+        output: GetFormat,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Share a backup with other projects (at most 10).
     #[command(
@@ -255,7 +451,7 @@ pub enum Command {
                             --to 722513ed0a324dadaabe5b2d0fe848c9 --to 722513ed0a324dadaabe5b2d0fe84919"
     )]
     Share {
-        /// The backup to share.
+        /// The backup to share (a UUID).
         backup_id: String,
         /// A project to share it with (32 hex characters); repeat for more, at most 10.
         #[arg(long = "to", value_name = "PROJECT_ID", required = true, value_parser = parse_project_id)]
@@ -263,6 +459,13 @@ pub enum Command {
         /// Output format.
         #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
         output: Format,
+        /// Write CSV cells as received, without formula guarding.
+        #[arg(long)]
+        csv_raw: bool,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Cancel one sharing, or with --backup every sharing of a backup.
     #[command(
@@ -270,12 +473,27 @@ pub enum Command {
                             vbshare unshare --backup 066b1e37-9305-4057-97e5-2e99b21fc71d"
     )]
     Unshare {
-        /// The sharing ID (or, with --backup, the backup ID).
+        /// The sharing ID (or, with --backup, the backup ID); a UUID.
         #[arg(value_name = "ID")]
         id: String,
         /// ID is a backup ID: cancel every sharing of that backup.
         #[arg(long)]
         backup: bool,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// Print the resolved settings and where each one came from (secrets masked).
+    #[command(after_help = "Examples:\n  vbshare config\n  vbshare config --check --profile prod")]
+    Config {
+        /// Also make one cheap authenticated call and say whether it worked.
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Print a shell completion script.
     #[command(
@@ -292,12 +510,59 @@ pub enum Command {
     Serve(ServeArgs),
 }
 
+impl Command {
+    /// The subcommand's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::List { .. } => "list",
+            Command::Count { .. } => "count",
+            Command::Get { .. } => "get",
+            Command::Share { .. } => "share",
+            Command::Unshare { .. } => "unshare",
+            Command::Config { .. } => "config",
+            Command::Completions { .. } => "completions",
+            Command::Serve(_) => "serve",
+        }
+    }
+
+    /// The connection options given after the subcommand, for those that take them.
+    pub fn connection(&self) -> Option<&ConnectionArgs> {
+        match self {
+            Command::List { conn, .. }
+            | Command::Count { conn, .. }
+            | Command::Get { conn, .. }
+            | Command::Share { conn, .. }
+            | Command::Unshare { conn, .. }
+            | Command::Config { conn, .. } => Some(conn),
+            Command::Completions { .. } | Command::Serve(_) => None,
+        }
+    }
+
+    /// The logging options given after the subcommand, for those that log.
+    pub fn log(&self) -> Option<&LogArgs> {
+        match self {
+            Command::List { log, .. }
+            | Command::Count { log, .. }
+            | Command::Get { log, .. }
+            | Command::Share { log, .. }
+            | Command::Unshare { log, .. }
+            | Command::Config { log, .. } => Some(log),
+            Command::Serve(a) => Some(&a.log),
+            Command::Completions { .. } => None,
+        }
+    }
+}
+
 /// Options of `vbshare serve`.
 #[derive(Debug, Args, Clone)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (host:port; a name such as localhost is resolved).
     #[arg(long, default_value = "127.0.0.1:8776")]
-    pub listen: SocketAddr,
+    pub listen: String,
+    /// Allow a listen address other than loopback: the demo credentials are public, so
+    /// anyone who can reach the port can use the server.
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Seed of the generated data set.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -310,34 +575,28 @@ pub struct ServeArgs {
     /// Probability (0–1) that a request fails with a random 500 or 503.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub fail_rate: f64,
+    #[command(flatten)]
+    pub log: LogArgs,
 }
 
 fn parse_url(s: &str) -> Result<String, String> {
-    match reqwest::Url::parse(s) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
-            Ok(s.to_owned())
-        }
-        Ok(_) => Err("must be an http:// or https:// URL with a host".into()),
-        Err(e) => Err(format!("not a URL: {e}")),
-    }
+    crate::api::ids::http_url(s, "URL")
+        .map(|_| s.trim().to_owned())
+        .map_err(|e| e.0)
 }
 
 /// The most projects one share call accepts.
 pub const MAX_SHARE_TARGETS: usize = 10;
 
-/// A project ID: 32 hexadecimal characters.
+/// A project ID: 32 hexadecimal characters, normalised to lower case.
 pub fn parse_project_id(s: &str) -> Result<String, String> {
-    if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(s.to_ascii_lowercase())
-    } else {
-        Err("a project ID is 32 hexadecimal characters".into())
-    }
+    crate::api::ids::project_id(s).map_err(|e| e.0)
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v),
-        _ => Err("must be a number of seconds between 0 and 3600".into()),
+        _ => Err("must be a number of seconds more than 0 and at most 3600".into()),
     }
 }
 
@@ -384,6 +643,7 @@ mod tests {
             filters,
             output,
             all,
+            ..
         }) = cli.command
         else {
             panic!()
@@ -425,7 +685,7 @@ mod tests {
     fn top_level_filters_prefill_the_browser() {
         let cli =
             Cli::try_parse_from(["vbshare", "--demo", "--name", "x", "--limit", "20"]).unwrap();
-        assert!(cli.global.demo && cli.command.is_none());
+        assert!(cli.conn.demo && cli.command.is_none());
         assert_eq!(cli.filters.list_query().limit, Some(20));
     }
 }

@@ -5,15 +5,19 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use crate::api::ids::Kind;
 use crate::api::sign::AkSk;
 use crate::api::{Auth, Client};
-use crate::cli::{Cli, Command, FilterArgs, Format, GlobalArgs, MAX_SHARE_TARGETS};
+use crate::cli::{
+    Cli, Command, ConnectionArgs, FilterArgs, Format, GetFormat, MAX_SHARE_TARGETS, ServeArgs,
+};
 use crate::config::{self, Settings};
 use crate::export::{self, ExportFormat};
 use crate::output;
 use crate::server::{self, RunningServer, ServerConfig};
 
 mod progress;
+mod show_config;
 
 /// A mistake in how vbshare was called, found after parsing: exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -59,27 +63,30 @@ pub fn error_line(e: &anyhow::Error) -> String {
 
 /// Runs the command line; errors are printed by the caller as one line ([`error_line`]).
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(Command::Completions { shell }) = &cli.command {
-        let mut cmd = <Cli as clap::CommandFactory>::command();
-        clap_complete::generate(*shell, &mut cmd, "vbshare", &mut std::io::stdout());
-        return Ok(());
+    if let Some(why) = cli.misplaced() {
+        return Err(UsageError(why).into());
     }
-    if let Some(Command::Share { to, .. }) = &cli.command {
-        check_targets(to)?;
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "vbshare", &mut std::io::stdout());
+            return Ok(());
+        }
+        Some(Command::Serve(args)) => return serve(args).await,
+        Some(Command::Share { to, .. }) => check_targets(to)?,
+        _ => {}
     }
-    if let Some(Command::Serve(args)) = &cli.command {
-        let cfg = ServerConfig {
-            listen: args.listen,
-            seed: args.seed,
-            sharings: args.sharings,
-            latency_ms: args.latency_ms,
-            fail_rate: args.fail_rate,
-        };
-        return server::serve_until_signal(cfg)
-            .await
-            .with_context(|| format!("cannot serve on {}", args.listen));
+    let conn = cli.connection();
+    let conflicts = conn.demo_conflicts();
+    if !conflicts.is_empty() {
+        return Err(UsageError(format!(
+            "--demo uses the embedded server and its own settings; it cannot be combined with {}",
+            conflicts.join(", ")
+        ))
+        .into());
     }
-    let (settings, demo) = settings_for(&cli.global).await?;
+    let ids = Ids::of(cli.command.as_ref())?;
+    let (settings, demo) = settings_for(&conn).await?;
     for w in &settings.warnings {
         eprintln!("{w}");
     }
@@ -90,26 +97,81 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         );
     }
     let client = Client::new(settings.client_config()?)?;
-    let result = dispatch(&cli, &settings, client).await;
+    let result = dispatch(&cli, &settings, client, &ids).await;
     if let Some(server) = demo {
         server.shutdown().await;
     }
     result
 }
 
-async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Result<()> {
+/// The IDs a command was given, checked and normalised before anything is sent.
+#[derive(Debug, Default)]
+struct Ids {
+    id: String,
+}
+
+impl Ids {
+    fn of(command: Option<&Command>) -> Result<Ids, UsageError> {
+        let id = match command {
+            Some(Command::Get { sharing_id, .. }) => Some((Kind::Sharing, sharing_id)),
+            Some(Command::Share { backup_id, .. }) => Some((Kind::Backup, backup_id)),
+            Some(Command::Unshare { id, backup, .. }) => {
+                Some((if *backup { Kind::Backup } else { Kind::Sharing }, id))
+            }
+            _ => None,
+        };
+        Ok(Ids {
+            id: match id {
+                Some((kind, id)) => {
+                    crate::api::ids::resource_id(kind, id).map_err(|e| UsageError(e.0))?
+                }
+                None => String::new(),
+            },
+        })
+    }
+}
+
+/// `vbshare serve`: resolves the listen address and refuses a non-loopback one unless
+/// `--allow-remote` says the public demo credentials may be exposed.
+async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let listen = tokio::net::lookup_host(args.listen.as_str())
+        .await
+        .map_err(|e| UsageError(format!("cannot resolve --listen {}: {e}", args.listen)))?
+        .next()
+        .ok_or_else(|| UsageError(format!("--listen {} resolves to no address", args.listen)))?;
+    if !listen.ip().is_loopback() {
+        if !args.allow_remote {
+            return Err(UsageError(format!(
+                "--listen {} is reachable from other machines, and the demo server hands out \
+                 fixed, public credentials; pass --allow-remote if that is what you want",
+                args.listen
+            ))
+            .into());
+        }
+        eprintln!(
+            "WARNING: serving on {listen}: anyone who can reach this address can use the demo \
+             credentials printed below."
+        );
+    }
+    let cfg = ServerConfig {
+        listen,
+        seed: args.seed,
+        sharings: args.sharings,
+        latency_ms: args.latency_ms,
+        fail_rate: args.fail_rate,
+    };
+    server::serve_until_signal(cfg)
+        .await
+        .with_context(|| format!("cannot serve on {listen}"))
+}
+
+async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     match &cli.command {
         None => {
             let options = crate::tui::Options {
                 header: crate::tui::HeaderInfo {
-                    profile: settings.profile.clone().unwrap_or_else(|| {
-                        if cli.global.demo {
-                            "demo".into()
-                        } else {
-                            "env".into()
-                        }
-                    }),
+                    profile: settings.profile.clone().unwrap_or_else(|| "env".into()),
                     region: settings.region.clone().unwrap_or_else(|| "—".into()),
                     project_id: settings.project_id.clone(),
                     endpoint_host: client.host().to_owned(),
@@ -119,11 +181,11 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
                     q.limit = q.limit.or(Some(50));
                     q
                 },
-                debounce: Duration::from_millis(cli.global.debounce_ms),
-                mouse: cli.global.mouse,
+                debounce: Duration::from_millis(cli.browser.debounce_ms.unwrap_or(200)),
+                mouse: cli.browser.mouse,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
                 read_only: settings.read_only,
-                refresh: cli.global.refresh.map(Duration::from_secs),
+                refresh: cli.browser.refresh.map(Duration::from_secs),
             };
             crate::tui::run(client, options).await
         }
@@ -131,34 +193,16 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
             filters,
             output,
             all: true,
+            ..
         }) => list_all(&client, filters, *output).await,
         Some(Command::List {
-            filters,
-            output,
-            all: false,
-        }) => {
-            let q = filters.list_query();
-            let (rows, body) = client.list_with_body(&q).await?;
-            let mut out = stdout.lock();
-            match output {
-                Format::Json => writeln!(out, "{}", body.trim_end())?,
-                Format::Table => output::write_table(&mut out, &rows, q.filters.share_to_me)?,
-                Format::Ndjson | Format::Csv => {
-                    write_rows(&mut out, export_format(*output, false), &rows)?;
-                }
-            }
-            out.flush()?;
-            Ok(())
-        }
-        Some(Command::Share {
-            backup_id,
-            to,
-            output,
-        }) => {
+            filters, output, ..
+        }) => list_page(&client, filters, *output).await,
+        Some(Command::Share { to, output, .. }) => {
             if settings.read_only {
                 return Err(ReadOnlyError("share").into());
             }
-            let made = client.share(backup_id, to).await?;
+            let made = client.share(&ids.id, to).await?;
             let mut out = stdout.lock();
             match output {
                 Format::Table => output::write_table(&mut out, &made, false)?,
@@ -166,30 +210,39 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
             }
             Ok(())
         }
-        Some(Command::Unshare { id, backup }) => {
+        Some(Command::Unshare { backup, .. }) => {
             if settings.read_only {
                 return Err(ReadOnlyError("cancel a sharing").into());
             }
-            client.cancel(id, *backup).await?;
+            client.cancel(&ids.id, *backup).await?;
             if *backup {
-                eprintln!("cancelled every sharing of backup {id}");
+                eprintln!("cancelled every sharing of backup {}", ids.id);
             } else {
-                eprintln!("cancelled sharing {id}");
+                eprintln!("cancelled sharing {}", ids.id);
             }
             Ok(())
         }
-        Some(Command::Count { filters }) => {
+        Some(Command::Count { filters, .. }) => {
             let n = client.count(&filters.filters()).await?;
             writeln!(stdout.lock(), "{n}")?;
             Ok(())
         }
-        Some(Command::Get { sharing_id, output }) => {
-            let (one, body) = client.get_with_body(sharing_id).await?;
+        Some(Command::Get { output, .. }) => {
+            let (one, body) = client.get_with_body(&ids.id).await?;
             let mut out = stdout.lock();
             match output {
-                Format::Json => writeln!(out, "{}", body.trim_end())?,
-                Format::Table => output::write_detail(&mut out, &one)?,
-                other => write_rows(&mut out, export_format(*other, false), &[one])?,
+                GetFormat::Json => writeln!(out, "{}", body.trim_end())?,
+                GetFormat::Table => output::write_detail(&mut out, &one)?,
+            }
+            Ok(())
+        }
+        Some(Command::Config { check, .. }) => {
+            let mut out = stdout.lock();
+            write!(out, "{}", show_config::render(settings, &client))?;
+            out.flush()?;
+            if *check {
+                drop(out);
+                show_config::check(&client).await?;
             }
             Ok(())
         }
@@ -197,6 +250,67 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
             unreachable!("handled before settings are resolved")
         }
     }
+}
+
+/// `list` without `--all`: one page, and on stderr what else there is.
+async fn list_page(client: &Client, filters: &FilterArgs, format: Format) -> anyhow::Result<()> {
+    let q = filters.list_query();
+    let (rows, body) = client.list_with_body(&q).await?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", body.trim_end())?,
+        Format::Table if rows.is_empty() => {}
+        Format::Table => output::write_table(&mut out, &rows, q.filters.share_to_me)?,
+        Format::Ndjson | Format::Csv => {
+            write_rows(&mut out, export_format(format, false), &rows)?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    // A full page (or an empty one past the start) may not be everything: ask for the total
+    // so the user hears so, instead of taking one page for the whole set.
+    let offset = q.offset.unwrap_or(0);
+    let shown = rows.len() as u64;
+    let full = shown > 0 && shown >= u64::from(q.limit.unwrap_or(export::PAGE_SIZE));
+    let total = if full || (shown == 0 && offset > 0) {
+        client.count(&q.filters).await.ok()
+    } else {
+        Some(offset + shown)
+    };
+    // An empty page is said in words where a table would have shown a bare header; JSON,
+    // NDJSON and CSV already say "nothing" in their own form.
+    if let Some(note) =
+        page_note(offset, shown, total).filter(|_| shown > 0 || format == Format::Table)
+    {
+        eprintln!("{note}");
+    }
+    Ok(())
+}
+
+/// What `list` says on stderr about the page it printed: that nothing matched, or which rows
+/// of how many it showed when there are more.
+pub fn page_note(offset: u64, shown: u64, total: Option<u64>) -> Option<String> {
+    use crate::text::thousands;
+    if shown == 0 {
+        return Some(match total {
+            Some(t) if t > 0 => format!(
+                "no sharings at offset {}; {} match (try a smaller --offset)",
+                thousands(offset),
+                thousands(t)
+            ),
+            _ => "no sharings match".to_owned(),
+        });
+    }
+    let total = total?;
+    let last = offset + shown;
+    (last < total).then(|| {
+        format!(
+            "showing {}–{} of {}; use --all or --offset {last} for more",
+            thousands(offset + 1),
+            thousands(last),
+            thousands(total),
+        )
+    })
 }
 
 fn write_rows(
@@ -264,9 +378,9 @@ async fn list_all(client: &Client, filters: &FilterArgs, format: Format) -> anyh
 }
 
 /// Resolves settings; with `--demo`, starts the embedded server and points at it.
-async fn settings_for(g: &GlobalArgs) -> anyhow::Result<(Settings, Option<RunningServer>)> {
-    if !g.demo {
-        let s = config::resolve(&g.overrides(), &config::process_env)?;
+async fn settings_for(c: &ConnectionArgs) -> anyhow::Result<(Settings, Option<RunningServer>)> {
+    if !c.demo {
+        let s = config::resolve(&c.overrides(), &config::process_env)?;
         return Ok((s, None));
     }
     let cfg = ServerConfig {
@@ -276,22 +390,41 @@ async fn settings_for(g: &GlobalArgs) -> anyhow::Result<(Settings, Option<Runnin
     let server = server::start(cfg)
         .await
         .context("cannot start the demo server")?;
+    let mut warnings = Vec::new();
+    let env_read_only = config::read_only_from_env(
+        config::process_env("VBSHARE_READ_ONLY").as_deref(),
+        &mut warnings,
+    );
+    let demo = || config::Origin::Demo;
     let settings = Settings {
         endpoint: server.endpoint(),
         project_id: server::DEMO_PROJECT_ID.to_owned(),
         region: Some("demo-region-1".to_owned()),
         profile: Some("demo".to_owned()),
+        config_file: None,
         auth: Auth::AkSk(AkSk {
             access_key: server::DEMO_ACCESS_KEY.to_owned(),
             secret_key: server::DEMO_SECRET_KEY.to_owned(),
             security_token: None,
         }),
-        insecure: false,
-        ca_cert: None,
-        timeout: Duration::from_secs_f64(g.timeout.unwrap_or(30.0)),
-        retries: g.retries.unwrap_or(3),
-        read_only: g.read_only,
-        warnings: Vec::new(),
+        insecure: c.insecure,
+        ca_cert: c.ca_cert.clone(),
+        ssl_cert_file: None,
+        ssl_cert_dirs: Vec::new(),
+        // The embedded server is on loopback, which is always reached directly.
+        proxies: crate::api::Proxies::default(),
+        timeout: Duration::from_secs_f64(c.timeout.unwrap_or(30.0)),
+        retries: c.retries.unwrap_or(3),
+        read_only: c.read_only || env_read_only,
+        vbs_unavailable: None,
+        origins: vec![
+            ("region", demo()),
+            ("endpoint", demo()),
+            ("project_id", demo()),
+            ("credentials", demo()),
+        ],
+        ignored: Vec::new(),
+        warnings,
     };
     Ok((settings, Some(server)))
 }

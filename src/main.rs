@@ -7,7 +7,7 @@ use vbshare::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(e) = init_logging(&cli.global) {
+    if let Err(e) = init_logging(&cli.log()) {
         eprintln!("vbshare: {e:#}");
         return ExitCode::from(2);
     }
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             let line = vbshare::commands::error_line(&e);
             tracing::error!(error = %line, "command failed");
             eprintln!("vbshare: {line}");
-            if e.is::<vbshare::commands::UsageError>() {
+            if e.is::<vbshare::commands::UsageError>() || e.is::<vbshare::config::ConfigError>() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -46,7 +46,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Routes `tracing` to `--log-file` when given; nothing is ever logged to the terminal.
-fn init_logging(g: &vbshare::cli::GlobalArgs) -> anyhow::Result<()> {
+fn init_logging(g: &vbshare::cli::LogArgs) -> anyhow::Result<()> {
     let Some(path) = &g.log_file else {
         return Ok(());
     };
@@ -55,8 +55,8 @@ fn init_logging(g: &vbshare::cli::GlobalArgs) -> anyhow::Result<()> {
         .append(true)
         .open(path)
         .map_err(|e| anyhow::anyhow!("cannot open log file {}: {e}", path.display()))?;
-    let filter = tracing_subscriber::EnvFilter::try_new(format!("vbshare={}", g.log_level))
-        .map_err(|e| anyhow::anyhow!("invalid --log-level {:?}: {e}", g.log_level))?;
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("vbshare={}", g.level()))
+        .map_err(|e| anyhow::anyhow!("invalid --log-level {:?}: {e}", g.level()))?;
     tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

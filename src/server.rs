@@ -14,8 +14,8 @@
 //!
 //! A token (24 h) may be scoped to [`DEMO_PROJECT_ID`] or any of
 //! [`seed::PARTNER_PROJECTS`] (`scope.project.id`); a scope by project *name* gets
-//! [`DEMO_PROJECT_ID`]. The token endpoint also answers at `/auth/tokens`, so an auth URL of
-//! either `http://127.0.0.1:PORT/v3` or `http://127.0.0.1:PORT` works.
+//! [`DEMO_PROJECT_ID`]. As on a real cloud, the token endpoint is only `/v3/auth/tokens`: an
+//! auth URL without `/v3` gets a 404, the mistake it would get from IAM.
 //!
 //! # Semantics
 //!
@@ -294,7 +294,7 @@ pub async fn serve_until_signal(config: ServerConfig) -> io::Result<()> {
     let server = start(config).await?;
     {
         let mut out = io::stdout().lock();
-        out.write_all(banner(&server.endpoint()).as_bytes())?;
+        out.write_all(banner(&format!("http://{}", server.addr)).as_bytes())?;
         out.flush()?;
     }
     wait_for_signal().await?;

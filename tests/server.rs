@@ -363,13 +363,21 @@ async fn tokens_are_issued_checked_and_scoped() {
             .status,
         200
     );
-    // The short path works too, and a partner token sees the partner's side.
-    let partner = PARTNER_PROJECTS[0];
-    let pt = send(h.http.post(h.url("/auth/tokens", "")).body(password_body(
+    // An auth URL without /v3 is answered as IAM would: 404.
+    let short = send(h.http.post(h.url("/auth/tokens", "")).body(password_body(
         "demo",
         "demo-password",
-        partner,
+        DEMO,
     )))
+    .await;
+    assert_eq!(short.status, 404, "{}", short.body);
+    // A partner token sees the partner's side.
+    let partner = PARTNER_PROJECTS[0];
+    let pt = send(
+        h.http
+            .post(h.url("/v3/auth/tokens", ""))
+            .body(password_body("demo", "demo-password", partner)),
+    )
     .await;
     let pt = pt.headers["x-subject-token"].to_str().unwrap().to_owned();
     let a = send(h.with_token(

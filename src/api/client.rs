@@ -16,6 +16,7 @@ use super::model::{self, ShareRequest, ShareTargets, Sharing};
 use super::query::{Filters, ListQuery, percent_encode};
 use super::sign::{SignInput, authorization};
 use super::time::{now_unix, sdk_date};
+use super::transport::{Proxies, Transport, TransportConfig, Trust, host_header};
 
 /// Default cap on a response body.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
@@ -32,17 +33,21 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Retries after the first try, for GETs only.
     pub max_retries: u32,
-    /// Extra root certificate (PEM) to trust.
-    pub ca_cert_pem: Option<Vec<u8>>,
-    /// Accept any certificate. Dangerous; the CLI warns loudly.
-    pub insecure: bool,
+    /// Which CAs are trusted (or none checked, when insecure).
+    pub trust: Trust,
+    /// The proxies in force.
+    pub proxies: Proxies,
     pub max_body_bytes: usize,
     /// First retry delay; each further retry doubles it (with jitter).
     pub retry_base: Duration,
+    /// Why the service cannot be used where the settings point (VBS in a region that only
+    /// has CBR): every call fails with this message instead of being sent.
+    pub not_offered: Option<String>,
 }
 
 impl ClientConfig {
-    /// A configuration with the defaults: 30 s timeout, 10 s connect, 3 retries, 64 MiB cap.
+    /// A configuration with the defaults: 30 s timeout, 10 s connect, 3 retries, 64 MiB cap,
+    /// the system's and the bundled CAs, no proxy.
     pub fn new(endpoint: impl Into<String>, project_id: impl Into<String>, auth: Auth) -> Self {
         Self {
             endpoint: endpoint.into(),
@@ -51,10 +56,14 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_retries: 3,
-            ca_cert_pem: None,
-            insecure: false,
+            trust: Trust {
+                system: true,
+                ..Trust::default()
+            },
+            proxies: Proxies::default(),
             max_body_bytes: DEFAULT_MAX_BODY,
             retry_base: Duration::from_millis(250),
+            not_offered: None,
         }
     }
 }
@@ -67,7 +76,7 @@ pub struct Client {
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     base: Url,
     host: String,
     config: ClientConfig,
@@ -85,36 +94,29 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
         let base = parse_base(&config.endpoint)?;
         let host = host_header(&base);
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("vbshare/", env!("CARGO_PKG_VERSION")))
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .use_rustls_tls();
-        if let Some(pem) = &config.ca_cert_pem {
-            for cert in ca_certificates(pem)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if config.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let http = builder.build().map_err(|e| {
-            let what = if config.ca_cert_pem.is_some() {
-                "cannot set up HTTPS with the CA certificate (--ca-cert)"
-            } else {
-                "cannot set up the HTTP client"
-            };
-            ApiError::Config(format!("{what}: {}", cause(&e)))
+        let transport = Transport::new(&TransportConfig {
+            trust: config.trust.clone(),
+            proxies: config.proxies.clone(),
+            timeout: config.timeout,
+            connect_timeout: config.connect_timeout,
         })?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base,
                 host,
                 config,
                 token: Mutex::new(None),
             }),
         })
+    }
+
+    /// The proxy calls to the endpoint go through, if any (masked for display).
+    pub fn proxy(&self) -> Option<String> {
+        self.inner
+            .transport
+            .proxy_for(&self.inner.base)
+            .map(ToString::to_string)
     }
 
     /// The endpoint this client talks to.
@@ -207,6 +209,11 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<Answer, ApiError> {
         let cfg = &self.inner.config;
+        if let Some(why) = &cfg.not_offered {
+            return Err(ApiError::NotOffered(format!(
+                "{why}; pass --endpoint to use a VBS endpoint anyway"
+            )));
+        }
         let path = format!(
             "{}/v2/{}/os-vendor-backup-sharing{suffix}",
             self.inner.base.path().trim_end_matches('/'),
@@ -318,17 +325,32 @@ impl Client {
         }
         let mut req = self
             .inner
+            .transport
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .headers(headers);
         if let Some(b) = body {
             req = req.body(b.to_vec());
         }
-        let resp = req.send().await.map_err(|e| self.classify(&e))?;
-        self.read_answer(resp).await
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| self.inner.transport.classify(&e, &url))?;
+        if let Some(e) = self
+            .inner
+            .transport
+            .proxy_status(resp.status().as_u16(), &url)
+        {
+            return Err(e);
+        }
+        self.read_answer(resp, &url).await
     }
 
-    async fn read_answer(&self, mut resp: reqwest::Response) -> Result<Answer, ApiError> {
+    async fn read_answer(
+        &self,
+        mut resp: reqwest::Response,
+        url: &Url,
+    ) -> Result<Answer, ApiError> {
         let status = resp.status().as_u16();
         let header = |name: &str| {
             resp.headers()
@@ -349,7 +371,11 @@ impl Client {
             return Err(too_large());
         }
         let mut buf = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(&e))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.inner.transport.classify(&e, url))?
+        {
             if buf.len() + chunk.len() > cap {
                 return Err(too_large());
             }
@@ -379,24 +405,26 @@ impl Client {
         let url = format!("{}/auth/tokens", p.auth_url.trim_end_matches('/'));
         let url =
             Url::parse(&url).map_err(|e| ApiError::Auth(format!("bad auth URL {url:?}: {e}")))?;
-        let iam_host = host_header(&url);
         let body = password_request_body(p, &self.inner.config.project_id).to_string();
         tracing::debug!(url = %url, user = %p.user, "requesting an IAM token");
-        let resp = self
-            .inner
+        let transport = &self.inner.transport;
+        let resp = transport
             .http
-            .post(url)
+            .post(url.clone())
             .header("content-type", "application/json;charset=UTF-8")
             .body(body)
             .send()
             .await
-            .map_err(|e| classify(&e, &iam_host, self.inner.config.timeout))?;
+            .map_err(|e| transport.classify(&e, &url))?;
+        if let Some(e) = transport.proxy_status(resp.status().as_u16(), &url) {
+            return Err(e);
+        }
         let token = resp
             .headers()
             .get("x-subject-token")
             .and_then(|v| v.to_str().ok())
             .map(Secret::new);
-        let answer = self.read_answer(resp).await.map_err(|e| match e {
+        let answer = self.read_answer(resp, &url).await.map_err(|e| match e {
             ApiError::Status(s) if matches!(s.status, 400 | 401 | 403 | 404) => {
                 ApiError::Auth(format!(
                     "{}; check the user name, password and domain (HW_USER_NAME, \
@@ -420,46 +448,10 @@ impl Client {
         });
         Ok(token)
     }
-
-    fn classify(&self, e: &reqwest::Error) -> ApiError {
-        classify(e, &self.inner.host, self.inner.config.timeout)
-    }
-}
-
-/// The certificates of a PEM file given as `--ca-cert`; an error when it holds none (a
-/// file that is not PEM would otherwise be accepted and trust nothing).
-fn ca_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, ApiError> {
-    let bad = |why: String| {
-        ApiError::Config(format!(
-            "the CA certificate (--ca-cert) is not usable: {why}; give a PEM file with \
-             -----BEGIN CERTIFICATE----- blocks"
-        ))
-    };
-    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| bad(cause(&e)))?;
-    if certs.is_empty() {
-        return Err(bad("it holds no PEM certificate".to_owned()));
-    }
-    Ok(certs)
 }
 
 fn parse_base(endpoint: &str) -> Result<Url, ApiError> {
-    let url = Url::parse(endpoint)
-        .map_err(|e| ApiError::Config(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ApiError::Config(format!(
-            "invalid endpoint URL {endpoint:?}: it must be an http:// or https:// URL with a host"
-        )));
-    }
-    Ok(url)
-}
-
-/// `host` or `host:port` as the `Host` header carries it.
-fn host_header(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
-    }
+    super::ids::http_url(endpoint, "endpoint URL").map_err(|e| ApiError::Config(e.0))
 }
 
 fn header_value(v: &str) -> Result<HeaderValue, ApiError> {
@@ -477,129 +469,4 @@ fn insert_secret(h: &mut HeaderMap, name: &'static str, s: &Secret) -> Result<()
     v.set_sensitive(true);
     h.insert(name, v);
     Ok(())
-}
-
-/// Every message in an error's source chain, joined.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
-}
-
-/// What went wrong underneath an error, without the wrappers that only restate the URL or
-/// the layer (`error sending request for url (…)`, `client error (Connect)`, `dns error`…).
-fn cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        let text = err.to_string();
-        let wrapper = text.starts_with("error sending request for url")
-            || text.starts_with("client error (")
-            || text.starts_with("builder error")
-            || matches!(
-                text.as_str(),
-                "tcp connect error"
-                    | "dns error"
-                    | "error trying to connect"
-                    | "request or response body error"
-                    | "error decoding response body"
-                    | "error reading a body from connection"
-            );
-        // An inner error whose text an outer one already holds (an io::Error carrying a
-        // rustls error says the same) is said once.
-        if !wrapper && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = err.source();
-    }
-    if parts.is_empty() {
-        return error_chain(e);
-    }
-    parts.join(": ")
-}
-
-fn classify(e: &reqwest::Error, host: &str, timeout: Duration) -> ApiError {
-    let host = host.to_owned();
-    if e.is_timeout() {
-        return ApiError::Timeout {
-            host,
-            after: timeout,
-        };
-    }
-    let detail = cause(e);
-    // Read the cause, not the whole chain: the URL in reqwest's outer message could hold any
-    // word ("tls", "reset"…) in its host name.
-    let lower = detail.to_ascii_lowercase();
-    if error_chain(e).contains("dns error")
-        || lower.contains("failed to lookup")
-        || lower.contains("name or service not known")
-    {
-        let detail = detail
-            .strip_prefix("failed to lookup address information: ")
-            .unwrap_or(&detail)
-            .to_owned();
-        ApiError::Dns { host, detail }
-    } else if lower.contains("certificate")
-        || lower.contains("tls")
-        || lower.contains("handshake")
-        || lower.contains("corrupt message")
-    {
-        ApiError::Tls {
-            host,
-            detail: readable_tls(&detail),
-        }
-    } else if e.is_connect() {
-        ApiError::Connect { host, detail }
-    } else if lower.contains("invalid http version") {
-        ApiError::Other {
-            host,
-            detail: format!(
-                "the answer is not HTTP ({detail}); if the service speaks TLS, use an https:// endpoint"
-            ),
-        }
-    } else if lower.contains("end of file before message length reached")
-        || lower.contains("connection closed before message completed")
-        || lower.contains("connection reset")
-        || lower.contains("broken pipe")
-    {
-        ApiError::Closed { host, detail }
-    } else {
-        ApiError::Other { host, detail }
-    }
-}
-
-/// rustls's certificate verdicts in words (`UnknownIssuer` and friends), the verdict kept
-/// in brackets for searching.
-fn readable_tls(detail: &str) -> String {
-    for (verdict, words) in [
-        (
-            "UnknownIssuer",
-            "the server's certificate is not issued by a CA this machine trusts",
-        ),
-        (
-            "BadSignature",
-            "the server's certificate is not signed by the trusted CA",
-        ),
-        (
-            "certificate expired",
-            "the server's certificate has expired",
-        ),
-        (
-            "not valid for name",
-            "the server's certificate is not valid for this host name",
-        ),
-        ("received corrupt message", "the answer is not TLS"),
-    ] {
-        if detail.contains(verdict) {
-            return format!("{words} ({detail})");
-        }
-    }
-    detail.to_owned()
 }

@@ -280,6 +280,14 @@ pub enum ApiError {
         "the connection to {host} closed before the whole answer arrived ({detail}); retry later"
     )]
     Closed { host: String, detail: String },
+    /// The proxy failed: unreachable, wanting authentication, or refusing the tunnel.
+    #[error(
+        "proxy {proxy}: {detail}; check --proxy, the profile's proxy or HTTPS_PROXY/HTTP_PROXY/ALL_PROXY, and NO_PROXY (vbshare config shows which is used)"
+    )]
+    Proxy { proxy: String, detail: String },
+    /// The service does not exist where the settings point (VBS in a CBR-only region).
+    #[error("{0}")]
+    NotOffered(String),
     /// Signing-in at IAM did not yield a token.
     #[error("IAM sign-in failed: {0}")]
     Auth(String),
@@ -295,7 +303,9 @@ pub enum ApiError {
 fn tls_hint(detail: &str) -> &'static str {
     let d = detail.to_ascii_lowercase();
     if d.contains("unknownissuer") || d.contains("badsignature") || d.contains("unknown issuer") {
-        "if the service uses a private CA, trust the CA that issued its certificate with --ca-cert FILE.pem"
+        "if a proxy inspects TLS or the service uses a private CA, trust the CA that issued the \
+         certificate in one of three ways: --ca-cert FILE.pem (or ca_cert in the profile), \
+         SSL_CERT_FILE or SSL_CERT_DIR, or the operating system's certificate store"
     } else if d.contains("expired") || d.contains("notvalidyet") || d.contains("not valid yet") {
         "check this machine's clock; otherwise the server's certificate must be renewed"
     } else if d.contains("not valid for name") || d.contains("notvalidforname") {
@@ -303,7 +313,8 @@ fn tls_hint(detail: &str) -> &'static str {
     } else if d.contains("corrupt message") || d.contains("invalidcontenttype") {
         "the server does not speak TLS on this port: is the endpoint http:// rather than https://?"
     } else {
-        "check --endpoint; for a private CA, trust it with --ca-cert FILE.pem"
+        "check --endpoint; for a private CA, trust it with --ca-cert FILE.pem, SSL_CERT_FILE or \
+         SSL_CERT_DIR, or the operating system's certificate store"
     }
 }
 

@@ -47,15 +47,23 @@ pub fn render(p: Progress, width: usize) -> String {
         Some(total) if total > 0 => {
             let filled = ((p.rows.min(total) as f64 / total as f64) * width as f64) as usize;
             format!(
-                "[{}{}] {} / {} rows · {} pages",
+                "[{}{}] {} / {} rows · {}",
                 "█".repeat(filled),
                 " ".repeat(width - filled),
                 thousands(p.rows),
                 thousands(total),
-                p.pages
+                pages(p.pages)
             )
         }
-        _ => format!("{} rows · {} pages", thousands(p.rows), p.pages),
+        _ => format!("{} rows · {}", thousands(p.rows), pages(p.pages)),
+    }
+}
+
+fn pages(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_owned()
+    } else {
+        format!("{} pages", thousands(n))
     }
 }
 
@@ -83,7 +91,7 @@ mod tests {
                 },
                 10
             ),
-            "7 rows · 1 pages"
+            "7 rows · 1 page"
         );
     }
 }

@@ -19,9 +19,11 @@ fn resolve_env(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
     )
 }
 
+const P1: &str = "0123456789abcdef0123456789abcdef";
+
 const BASE: [(&str, &str); 3] = [
     ("HW_REGION_NAME", "ap-southeast-1"),
-    ("HW_PROJECT_ID", "p1"),
+    ("HW_PROJECT_ID", P1),
     ("HW_AUTH_TOKEN", "t"),
 ];
 
@@ -29,7 +31,7 @@ const BASE: [(&str, &str); 3] = [
 fn region_implies_endpoint_and_iam() {
     let s = resolve_env(&[
         ("HW_REGION_NAME", "ap-southeast-1"),
-        ("HW_PROJECT_ID", "p1"),
+        ("HW_PROJECT_ID", P1),
         ("HW_USER_NAME", "u"),
         ("HW_USER_PASSWORD", "pw"),
         ("HW_DOMAIN_NAME", "d"),
@@ -56,35 +58,49 @@ fn region_implies_endpoint_and_iam() {
 #[test]
 fn each_variable_and_its_fallback() {
     type Getter = fn(&Settings) -> String;
-    let cases: [(&str, &str, Getter); 4] = [
-        ("HW_REGION_NAME", "OS_REGION_NAME", |s| {
-            s.region.clone().unwrap_or_default()
-        }),
-        ("HW_PROJECT_ID", "OS_PROJECT_ID", |s| s.project_id.clone()),
-        ("HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID", |s| {
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    let cases: [(&str, &str, &str, &str, Getter); 4] = [
+        (
+            "HW_REGION_NAME",
+            "OS_REGION_NAME",
+            "from-fallback",
+            "from-primary",
+            |s| s.region.clone().unwrap_or_default(),
+        ),
+        ("HW_PROJECT_ID", "OS_PROJECT_ID", A, B, |s| {
             s.project_id.clone()
         }),
-        ("HW_AUTH_TOKEN", "OS_AUTH_TOKEN", |s| match &s.auth {
-            Auth::Token(t) => t.expose().to_owned(),
-            _ => String::new(),
+        ("HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID", A, B, |s| {
+            s.project_id.clone()
         }),
+        (
+            "HW_AUTH_TOKEN",
+            "OS_AUTH_TOKEN",
+            "from-fallback",
+            "from-primary",
+            |s| match &s.auth {
+                Auth::Token(t) => t.expose().to_owned(),
+                _ => String::new(),
+            },
+        ),
     ];
-    for (primary, fallback, get) in cases {
+    for (primary, fallback, from_fallback, from_primary, get) in cases {
         let mut env: Vec<(&str, &str)> = BASE
             .iter()
             .filter(|(k, _)| *k != primary)
             .copied()
             .collect();
-        env.push((fallback, "from-fallback"));
+        env.push((fallback, from_fallback));
         assert_eq!(
             get(&resolve_env(&env).unwrap()),
-            "from-fallback",
+            from_fallback,
             "{fallback}"
         );
-        env.push((primary, "from-primary"));
+        env.push((primary, from_primary));
         assert_eq!(
             get(&resolve_env(&env).unwrap()),
-            "from-primary",
+            from_primary,
             "{primary} wins"
         );
     }
@@ -103,7 +119,7 @@ fn aksk_from_each_naming() {
     ] {
         let s = resolve_env(&[
             ("HW_REGION_NAME", "r"),
-            ("HW_PROJECT_ID", "p"),
+            ("HW_PROJECT_ID", P1),
             (ak, "AK1"),
             (sk, "SK1"),
             (st, "ST1"),
@@ -127,7 +143,7 @@ fn password_names_and_domain_fallbacks() {
     for domain_var in ["HW_DOMAIN_NAME", "OS_DOMAIN_NAME", "OS_USER_DOMAIN_NAME"] {
         let s = resolve_env(&[
             ("OS_REGION_NAME", "r"),
-            ("OS_PROJECT_ID", "p"),
+            ("OS_PROJECT_ID", P1),
             ("OS_USERNAME", "u"),
             ("OS_PASSWORD", "pw"),
             (domain_var, "dom"),
@@ -148,7 +164,7 @@ fn password_names_and_domain_fallbacks() {
 fn token_beats_aksk_beats_password() {
     let all = [
         ("HW_REGION_NAME", "r"),
-        ("HW_PROJECT_ID", "p"),
+        ("HW_PROJECT_ID", P1),
         ("HW_AUTH_TOKEN", "tok"),
         ("HW_ACCESS_KEY", "ak"),
         ("HW_SECRET_KEY", "sk"),
@@ -189,23 +205,23 @@ fn token_beats_aksk_beats_password() {
 fn missing_pieces_name_the_variables() {
     let e = resolve_env(&[("HW_REGION_NAME", "r"), ("HW_AUTH_TOKEN", "t")]).unwrap_err();
     assert!(e.to_string().contains("HW_PROJECT_ID"), "{e}");
-    let e = resolve_env(&[("HW_REGION_NAME", "r"), ("HW_PROJECT_ID", "p")]).unwrap_err();
+    let e = resolve_env(&[("HW_REGION_NAME", "r"), ("HW_PROJECT_ID", P1)]).unwrap_err();
     assert!(
         e.to_string().contains("HW_ACCESS_KEY") && e.to_string().contains("HW_AUTH_TOKEN"),
         "{e}"
     );
-    let e = resolve_env(&[("HW_PROJECT_ID", "p"), ("HW_AUTH_TOKEN", "t")]).unwrap_err();
+    let e = resolve_env(&[("HW_PROJECT_ID", P1), ("HW_AUTH_TOKEN", "t")]).unwrap_err();
     assert!(e.to_string().contains("--region"), "{e}");
     let e = resolve_env(&[
         ("HW_REGION_NAME", "r"),
-        ("HW_PROJECT_ID", "p"),
+        ("HW_PROJECT_ID", P1),
         ("HW_ACCESS_KEY", "a"),
     ])
     .unwrap_err();
     assert!(e.to_string().contains("HW_SECRET_KEY"), "{e}");
     let e = resolve_env(&[
         ("HW_REGION_NAME", "r"),
-        ("HW_PROJECT_ID", "p"),
+        ("HW_PROJECT_ID", P1),
         ("HW_USER_NAME", "u"),
     ])
     .unwrap_err();
@@ -223,7 +239,7 @@ fn flags_beat_env_beat_file() {
 default_profile = "prod"
 [profiles.prod]
 region = "eu-de"
-project_id = "file-project"
+project_id = "f11e0000000000000000000000000000"
 access_key = "FILEAK"
 secret_key = "file-sk"
 read_only = true
@@ -236,25 +252,25 @@ timeout_secs = 5
     let s = resolve_with(&Overrides::default(), &none, &file, Vec::new()).unwrap();
     assert_eq!(s.profile.as_deref(), Some("prod"));
     assert_eq!(s.endpoint, "https://vbs.eu-de.otc.t-systems.com");
-    assert_eq!(s.project_id, "file-project");
+    assert_eq!(s.project_id, "f11e0000000000000000000000000000");
     assert!(s.read_only);
     assert_eq!(s.timeout, Duration::from_secs(5));
     let env = env_of(&[
-        ("HW_PROJECT_ID", "env-project"),
+        ("HW_PROJECT_ID", "e0000000000000000000000000000000"),
         ("HW_REGION_NAME", "cn-north-4"),
     ]);
     let s = resolve_with(&Overrides::default(), &env, &file, Vec::new()).unwrap();
-    assert_eq!(s.project_id, "env-project");
+    assert_eq!(s.project_id, "e0000000000000000000000000000000");
     assert_eq!(s.endpoint, "https://vbs.cn-north-4.myhuaweicloud.com");
     let flags = Overrides {
-        project_id: Some("flag-project".into()),
+        project_id: Some("f1a90000000000000000000000000000".into()),
         endpoint: Some("http://127.0.0.1:9".into()),
         ..Overrides::default()
     };
     let s = resolve_with(&flags, &env, &file, Vec::new()).unwrap();
     assert_eq!(
         (s.project_id.as_str(), s.endpoint.as_str()),
-        ("flag-project", "http://127.0.0.1:9")
+        ("f1a90000000000000000000000000000", "http://127.0.0.1:9")
     );
     let e = resolve_with(
         &Overrides {
@@ -314,6 +330,8 @@ fn example_config_parses_and_documents_every_key() {
         "ca_cert",
         "timeout_secs",
         "read_only",
+        "proxy",
+        "no_proxy",
         "default_profile",
     ] {
         assert!(text.contains(&format!("{key} =")), "example lacks {key}");
@@ -352,7 +370,7 @@ fn loose_permissions_on_secrets_warn_with_chmod() {
 fn secrets_do_not_show_in_debug() {
     let s = resolve_env(&[
         ("HW_REGION_NAME", "r"),
-        ("HW_PROJECT_ID", "p"),
+        ("HW_PROJECT_ID", P1),
         ("HW_ACCESS_KEY", "AKVISIBLE"),
         ("HW_SECRET_KEY", "SK-HIDDEN-123"),
     ])
@@ -397,4 +415,355 @@ fn retries_flow_from_the_flag_to_the_client() {
     };
     let s = resolve_with(&flags, &env_of(&BASE), &ConfigFile::default(), Vec::new()).unwrap();
     assert_eq!(s.client_config().unwrap().max_retries, 0);
+}
+
+fn file_of(text: &str) -> ConfigFile {
+    parse_config(text, Path::new("/home/u/.config/vbshare/config.toml")).unwrap()
+}
+
+const TWO_PROFILES: &str = r#"
+default_profile = "prod"
+[profiles.prod]
+region = "eu-de"
+endpoint = "https://vbs.eu-de.example.internal"
+project_id = "0123456789abcdef0123456789abcdef"
+access_key = "AKPROFILEAKPROFILE01"
+secret_key = "profile-secret"
+[profiles.half]
+region = "eu-nl"
+project_id = "0123456789abcdef0123456789abcdef"
+secret_key = "only-a-secret"
+"#;
+
+#[test]
+fn an_explicit_region_derives_its_own_endpoint_and_iam() {
+    let file = file_of(TWO_PROFILES);
+    let flags = Overrides {
+        region: Some("ap-southeast-1".into()),
+        profile: Some("prod".into()),
+        ..Overrides::default()
+    };
+    let env = env_of(&[
+        ("HW_USER_NAME", "u"),
+        ("HW_USER_PASSWORD", "pw"),
+        ("HW_DOMAIN_NAME", "d"),
+    ]);
+    let s = resolve_with(&flags, &env, &file, Vec::new()).unwrap();
+    // Before: the profile's endpoint won over --region while IAM followed the flag.
+    assert_eq!(s.endpoint, "https://vbs.ap-southeast-1.myhuaweicloud.com");
+    assert_eq!(
+        s.origin("endpoint"),
+        Some(&Origin::Derived(
+            "derived from region ap-southeast-1".into()
+        ))
+    );
+    // --endpoint with --region: the endpoint is the flag's.
+    let flags = Overrides {
+        endpoint: Some("http://127.0.0.1:9".into()),
+        ..flags
+    };
+    let s = resolve_with(&flags, &env, &file, Vec::new()).unwrap();
+    assert_eq!(s.endpoint, "http://127.0.0.1:9");
+    assert_eq!(s.region.as_deref(), Some("ap-southeast-1"));
+}
+
+#[test]
+fn a_password_unit_takes_its_iam_url_from_the_same_region() {
+    let env = env_of(&[
+        ("HW_REGION_NAME", "eu-ch2"),
+        ("HW_PROJECT_ID", P1),
+        ("HW_USER_NAME", "u"),
+        ("HW_USER_PASSWORD", "pw"),
+        ("HW_DOMAIN_NAME", "d"),
+    ]);
+    let flags = Overrides {
+        region: Some("eu-de".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_with(&flags, &env, &ConfigFile::default(), Vec::new()).unwrap();
+    let Auth::Password(p) = &s.auth else { panic!() };
+    assert_eq!(p.auth_url, "https://iam.eu-de.otc.t-systems.com/v3");
+    assert_eq!(s.endpoint, "https://vbs.eu-de.otc.t-systems.com");
+}
+
+#[test]
+fn an_explicit_profile_beats_stray_environment_variables() {
+    let file = file_of(TWO_PROFILES);
+    let env = env_of(&[
+        ("HW_AUTH_TOKEN", "stray-token"),
+        ("HW_PROJECT_ID", "ffffffffffffffffffffffffffffffff"),
+        ("HW_REGION_NAME", "cn-north-4"),
+    ]);
+    for flags in [
+        Overrides {
+            profile: Some("prod".into()),
+            ..Overrides::default()
+        },
+        Overrides::default(),
+    ] {
+        let explicit = flags.profile.is_some();
+        let s = resolve_with(&flags, &env, &file, Vec::new()).unwrap();
+        if explicit {
+            assert!(matches!(&s.auth, Auth::AkSk(k) if k.access_key == "AKPROFILEAKPROFILE01"));
+            assert_eq!(s.project_id, P1);
+            assert_eq!(s.endpoint, "https://vbs.eu-de.example.internal");
+            assert!(
+                s.ignored.iter().any(|i| i.contains("env HW_AUTH_TOKEN")),
+                "{:?}",
+                s.ignored
+            );
+        } else {
+            // Without --profile the environment beats the default profile, as before.
+            assert!(matches!(&s.auth, Auth::Token(_)));
+            assert_eq!(s.project_id, "ffffffffffffffffffffffffffffffff");
+            assert_eq!(s.endpoint, "https://vbs.cn-north-4.myhuaweicloud.com");
+        }
+    }
+    // VBSHARE_PROFILE counts as explicit too.
+    let env = env_of(&[("HW_AUTH_TOKEN", "stray"), ("VBSHARE_PROFILE", "prod")]);
+    let s = resolve_with(&Overrides::default(), &env, &file, Vec::new()).unwrap();
+    assert!(matches!(&s.auth, Auth::AkSk(_)));
+    assert_eq!(s.origin("profile"), Some(&Origin::Env("VBSHARE_PROFILE")));
+}
+
+#[test]
+fn credentials_are_never_mixed_across_layers() {
+    let file = file_of(TWO_PROFILES);
+    // The profile holds a secret key only; the access key is in the environment.
+    let env = env_of(&[("HW_ACCESS_KEY", "AKENVAKENVAKENVAKEN0")]);
+    let flags = Overrides {
+        profile: Some("half".into()),
+        ..Overrides::default()
+    };
+    let e = resolve_with(&flags, &env, &file, Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("profile half") && e.contains("no access key") && e.contains("access_key"),
+        "{e}"
+    );
+    assert!(!e.contains("clock"), "{e}");
+    // In the environment, the message names the variables.
+    let e = resolve_env(&[
+        ("HW_REGION_NAME", "eu-de"),
+        ("HW_PROJECT_ID", P1),
+        ("HW_ACCESS_KEY", "AK"),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("HW_SECRET_KEY"), "{e}");
+}
+
+#[test]
+fn a_profile_without_credentials_takes_a_whole_set_from_the_environment() {
+    let file = file_of(
+        r#"[profiles.bare]
+region = "eu-de"
+project_id = "0123456789abcdef0123456789abcdef""#,
+    );
+    let env = env_of(&[("OS_ACCESS_KEY", "AKENV"), ("OS_SECRET_KEY", "SKENV")]);
+    let flags = Overrides {
+        profile: Some("bare".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_with(&flags, &env, &file, Vec::new()).unwrap();
+    assert!(matches!(&s.auth, Auth::AkSk(k) if k.access_key == "AKENV"));
+    assert_eq!(s.origin("credentials"), Some(&Origin::Env("OS_ACCESS_KEY")));
+}
+
+#[test]
+fn default_profile_naming_a_missing_profile_is_an_error() {
+    let file = file_of("default_profile = \"prdo\"\n[profiles.prod]\nregion = \"eu-de\"\n");
+    let e = resolve_with(&Overrides::default(), &env_of(&BASE), &file, Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"prdo\"") && e.contains("default_profile") && e.contains("prod"),
+        "{e}"
+    );
+    // Without default_profile, [profiles.default] is the default.
+    let file = file_of("[profiles.default]\nproject_id = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n");
+    let s = resolve_with(
+        &Overrides::default(),
+        &env_of(&[("HW_REGION_NAME", "eu-de"), ("HW_AUTH_TOKEN", "t")]),
+        &file,
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(s.profile.as_deref(), Some("default"));
+    assert_eq!(s.project_id, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+}
+
+#[test]
+fn a_bad_key_is_reported_on_its_own_line() {
+    let e = parse_config(
+        "[profiles.a]\nregion = \"x\"\nprojectid = \"y\"\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("line 3:") && e.contains("projectid"), "{e}");
+}
+
+#[test]
+fn the_first_run_suggests_the_demo_or_names_the_profiles() {
+    let e = resolve_env(&[]).unwrap_err().to_string();
+    assert!(e.contains("vbshare --demo"), "{e}");
+    let file = file_of("[profiles.otc]\n[profiles.hwc]\n");
+    let e = resolve_with(&Overrides::default(), &env_of(&[]), &file, Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("hwc, otc") && e.contains("--profile"), "{e}");
+}
+
+#[test]
+fn read_only_fails_closed() {
+    for (value, read_only, warns) in [
+        ("1", true, false),
+        ("true", true, false),
+        ("y", true, true),
+        ("enabled", true, true),
+        ("0", false, false),
+        ("off", false, false),
+        ("No", false, false),
+    ] {
+        let mut env: Vec<(&str, &str)> = BASE.to_vec();
+        env.push(("VBSHARE_READ_ONLY", value));
+        let s = resolve_env(&env).unwrap();
+        assert_eq!(s.read_only, read_only, "{value}");
+        assert_eq!(
+            s.warnings.iter().any(|w| w.contains("VBSHARE_READ_ONLY")),
+            warns,
+            "{value}"
+        );
+    }
+}
+
+#[test]
+fn swiss_and_european_regions_have_their_own_hosts() {
+    let s = resolve_env(&[
+        ("HW_REGION_NAME", "eu-ch2"),
+        ("HW_PROJECT_ID", P1),
+        ("HW_USER_NAME", "u"),
+        ("HW_USER_PASSWORD", "pw"),
+        ("HW_DOMAIN_NAME", "d"),
+    ])
+    .unwrap();
+    assert_eq!(s.endpoint, "https://vbs.eu-ch2.sc.otc.t-systems.com");
+    let Auth::Password(p) = &s.auth else { panic!() };
+    assert_eq!(p.auth_url, "https://iam-pub.eu-ch2.sc.otc.t-systems.com/v3");
+    assert!(s.vbs_unavailable.as_deref().unwrap().contains("CBR"));
+    let s = resolve_env(&[
+        ("HW_REGION_NAME", "eu-west-101"),
+        ("HW_PROJECT_ID", P1),
+        ("HW_AUTH_TOKEN", "t"),
+    ])
+    .unwrap();
+    assert_eq!(s.endpoint, "https://vbs.eu-west-101.myhuaweicloud.eu");
+    // An explicit endpoint is the user's choice: no refusal.
+    let flags = Overrides {
+        endpoint: Some("https://vbs.eu-ch2.example".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_with(
+        &flags,
+        &env_of(&[
+            ("HW_REGION_NAME", "eu-ch2"),
+            ("HW_PROJECT_ID", P1),
+            ("HW_AUTH_TOKEN", "t"),
+        ]),
+        &ConfigFile::default(),
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(s.vbs_unavailable, None);
+}
+
+#[test]
+fn proxies_follow_curl_and_flags_override_them() {
+    let proxies = |env: &[(&str, &str)], flags: Overrides, file: &ConfigFile| {
+        let mut all: Vec<(&str, &str)> = BASE.to_vec();
+        all.extend_from_slice(env);
+        resolve_with(&flags, &env_of(&all), file, Vec::new())
+            .unwrap()
+            .proxies
+    };
+    let none = ConfigFile::default();
+    let p = proxies(
+        &[
+            ("HTTPS_PROXY", "http://upper:1"),
+            ("https_proxy", "http://lower:1"),
+            ("ALL_PROXY", "socks5h://all:1080"),
+            ("NO_PROXY", ".corp"),
+        ],
+        Overrides::default(),
+        &none,
+    );
+    assert_eq!(p.https.unwrap().to_string(), "http://lower:1");
+    assert_eq!(p.http.unwrap().to_string(), "socks5h://all:1080");
+    assert!(p.no_proxy.matches("vbs.corp"));
+    let flag = proxies(
+        &[("HTTPS_PROXY", "http://env:1")],
+        Overrides {
+            proxy: Some("http://flag:2".into()),
+            ..Overrides::default()
+        },
+        &none,
+    );
+    assert_eq!(flag.https.unwrap().to_string(), "http://flag:2");
+    let off = proxies(
+        &[("HTTPS_PROXY", "http://env:1")],
+        Overrides {
+            no_proxy: true,
+            ..Overrides::default()
+        },
+        &none,
+    );
+    assert!(!off.any());
+    let file = file_of("[profiles.default]\nproxy = \"http://profile:3\"\n");
+    let from_profile = proxies(
+        &[("HTTPS_PROXY", "http://env:1")],
+        Overrides::default(),
+        &file,
+    );
+    assert_eq!(from_profile.https.unwrap().to_string(), "http://profile:3");
+    let mut env: Vec<(&str, &str)> = BASE.to_vec();
+    env.push(("HTTPS_PROXY", "ftp://x"));
+    let e = resolve_env(&env).unwrap_err().to_string();
+    assert!(
+        e.contains("unsupported proxy scheme") && e.contains("HTTPS_PROXY"),
+        "{e}"
+    );
+}
+
+#[test]
+fn proxy_passwords_never_reach_debug_output() {
+    let mut env: Vec<(&str, &str)> = BASE.to_vec();
+    env.push(("HTTPS_PROXY", "http://alice:pr0xy-secret@proxy.corp:3128"));
+    let s = resolve_env(&env).unwrap();
+    let debug = format!("{s:?} {:?}", s.client_config().unwrap());
+    assert!(!debug.contains("pr0xy-secret"), "{debug}");
+    assert!(debug.contains("alice:****@proxy.corp"), "{debug}");
+}
+
+#[test]
+fn project_ids_are_normalised_and_checked() {
+    let s = resolve_env(&[
+        ("HW_REGION_NAME", "eu-de"),
+        ("HW_PROJECT_ID", "C13F5220DC1949B0B741EA81A7CD5554"),
+        ("HW_AUTH_TOKEN", "t"),
+    ])
+    .unwrap();
+    assert_eq!(s.project_id, "c13f5220dc1949b0b741ea81a7cd5554");
+    let e = resolve_env(&[
+        ("HW_REGION_NAME", "eu-de"),
+        ("HW_PROJECT_ID", "my-project"),
+        ("HW_AUTH_TOKEN", "t"),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("not a project ID") && e.contains("HW_PROJECT_ID"),
+        "{e}"
+    );
 }

@@ -77,12 +77,10 @@ async fn dispatch(shared: &Arc<Shared>, peer: &Peer, req: Request, request_id: &
     let segs = segments(&path);
     let (parts, body) = req.into_parts();
     match (&parts.method, segs.as_slice()) {
-        (&Method::POST, ["v3" | "v3.0", "auth", "tokens"] | ["auth", "tokens"]) => {
-            match read_body(body).await {
-                Ok(bytes) => auth::issue_token(&shared.tokens, &bytes, request_id, now_unix()),
-                Err(e) => e.response(),
-            }
-        }
+        (&Method::POST, ["v3" | "v3.0", "auth", "tokens"]) => match read_body(body).await {
+            Ok(bytes) => auth::issue_token(&shared.tokens, &bytes, request_id, now_unix()),
+            Err(e) => e.response(),
+        },
         (_, ["__vbshare", "faults"]) if peer.addr.ip().is_loopback() => {
             admin_faults(shared, &parts.method, body).await
         }

@@ -19,10 +19,7 @@ struct CreatedJson<'a> {
     id: &'a Option<String>,
 }
 
-/// 32 lowercase hex characters, the form of every project ID.
-pub(crate) fn is_project_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
+pub(crate) use crate::api::ids::is_project_id;
 
 impl Store {
     /// Shares a backup owned by `project`; all targets are checked before any is added.

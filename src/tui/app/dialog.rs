@@ -5,7 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
 use super::{App, Effect};
-use crate::cli::{MAX_SHARE_TARGETS, parse_project_id};
+use crate::api::ids;
+use crate::cli::MAX_SHARE_TARGETS;
 use crate::text::{sanitize, truncate};
 use crate::tui::backend::WriteRequest;
 use crate::tui::export::{ExportJob, FileFormat};
@@ -91,8 +92,14 @@ pub fn parse_targets(text: &str, own: &str) -> Result<Vec<String>, String> {
         .filter(|w| !w.is_empty());
     let mut out: Vec<String> = Vec::new();
     for word in words {
-        let id = parse_project_id(word)
-            .map_err(|e| format!("{}: {e}", truncate(&sanitize(word), 36)))?;
+        let id = word.to_ascii_lowercase();
+        if !ids::is_project_id(&id) {
+            return Err(format!(
+                "{}: {}",
+                truncate(&sanitize(word), 36),
+                ids::PROJECT_ID_RULE
+            ));
+        }
         if out.contains(&id) {
             return Err(format!("project {id} is given twice"));
         }
