@@ -5,14 +5,27 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The binary with a clean environment: no credentials, config or profile but what a test
-/// gives, HOME and the config directory in `home`, and no colours.
+/// The proxy variables, in both spellings: a test sets the ones it means.
+pub const PROXY_VARS: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
+/// The binary with a clean environment: no credentials, config, profile or proxy but what a
+/// test gives, HOME and the config directory in `home`, and no colours.
 pub fn vbshare(home: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_vbshare"));
     for (k, _) in std::env::vars() {
         if ["HW_", "OS_", "HUAWEICLOUD_", "VBSHARE_"]
             .iter()
             .any(|p| k.starts_with(p))
+            || PROXY_VARS.contains(&k.as_str())
         {
             c.env_remove(k);
         }
