@@ -451,6 +451,7 @@ mod tests {
             status: 400,
             body: crate::api::error::parse_error_body(body),
             retry_after: None,
+            call: None,
         };
         let line = error_line(&anyhow::Error::new(crate::api::ApiError::Status(status)));
         assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");

@@ -411,3 +411,257 @@ async fn completions_and_help_for_every_subcommand() {
         assert!(text.contains("Example"), "{sub} --help has an example");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_subcommand_shows_and_accepts_only_what_it_uses() {
+    let home = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| {
+        let mut c = vbshare(home.path());
+        c.args(args).arg("--help");
+        c
+    };
+    let serve = stdout(&run(help(&["serve"])).await);
+    for absent in [
+        "--mouse",
+        "--refresh",
+        "--debounce-ms",
+        "--demo",
+        "--endpoint",
+    ] {
+        assert!(!serve.contains(absent), "serve --help lists {absent}");
+    }
+    assert!(serve.contains("--allow-remote") && serve.contains("--log-file"));
+    let completions = stdout(&run(help(&["completions"])).await);
+    for absent in ["--demo", "--mouse", "--log-file", "--endpoint"] {
+        assert!(
+            !completions.contains(absent),
+            "completions --help lists {absent}"
+        );
+    }
+    let get = stdout(&run(help(&["get"])).await);
+    assert!(!get.contains("ndjson") && !get.contains("--all") && !get.contains("--mouse"));
+    let list = stdout(&run(help(&["list"])).await);
+    assert!(list.contains("--csv-raw") && list.contains("--proxy") && !list.contains("--mouse"));
+    // …and refuses what it does not use, wherever it is given.
+    for args in [
+        &["list", "--mouse"][..],
+        &["--mouse", "list"],
+        &["--refresh", "5", "count"],
+        &["get", "x", "-o", "ndjson"],
+        &["--endpoint", "http://127.0.0.1:9", "serve"],
+        &["--demo", "completions", "bash"],
+        &["--name", "db", "count"],
+    ] {
+        let mut c = vbshare(home.path());
+        c.args(args);
+        let out = run(c).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_are_checked_and_normalised_before_anything_is_sent() {
+    let home = tempfile::tempdir().unwrap();
+    // Nothing listens here: a request would fail with exit 1, a refusal is exit 2.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    for args in [
+        &["get", ""][..],
+        &["unshare", ""],
+        &["unshare", "--backup", "../detail"],
+        &["share", "not-a-uuid", "--to", PARTNER],
+        &["count", "--project-id", "C13F"],
+    ] {
+        let mut c = vbshare(home.path());
+        c.env("HW_AUTH_TOKEN", "t")
+            .env("HW_PROJECT_ID", DEMO_PROJECT_ID)
+            .args(["--endpoint", &endpoint])
+            .args(args);
+        let out = run(c).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is not a") && !stderr(&out).contains("cannot connect"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // An upper-case project ID is the same project.
+    let server = start(50).await;
+    let mut c = vbshare(home.path());
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
+        .args(["--endpoint", &server.endpoint(), "count", "--project-id"])
+        .arg(DEMO_PROJECT_ID.to_ascii_uppercase());
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_says_when_a_page_is_not_everything_or_nothing_matched() {
+    let server = start(2000).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut c = signed(&server, home.path());
+    c.args(["count"]);
+    let total: u64 = stdout(&run(c).await).trim().parse().unwrap();
+    assert!(total > 1000);
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--shared-by-me", "-o", "ndjson"]);
+    let out = run(c).await;
+    assert_eq!(stdout(&out).lines().count(), 1000);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "showing 1–1,000 of {}; use --all or --offset 1000 for more\n",
+            vbshare::text::thousands(total)
+        )
+    );
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--name", "no-such-backup-name"]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "", "no bare header");
+    assert_eq!(stderr(&out), "no sharings match\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn misleading_messages_now_say_what_to_do() {
+    let server = start(200).await;
+    let home = tempfile::tempdir().unwrap();
+    let usage = |args: &[&str]| {
+        let mut c = vbshare(home.path());
+        c.args(args);
+        c
+    };
+    let out = run(usage(&["--timeout", "0", "count"])).await;
+    assert!(stderr(&out).contains("more than 0"), "{}", stderr(&out));
+    let out = run(usage(&["--endpoint", "127.0.0.1:8776", "count"])).await;
+    assert!(
+        stderr(&out).contains("did you mean https://127.0.0.1:8776"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(usage(&[
+        "--demo",
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "count",
+    ]))
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--demo") && stderr(&out).contains("--endpoint"));
+    let out = run(usage(&["serve", "--listen", "0.0.0.0:0"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--allow-remote"), "{}", stderr(&out));
+    // VBS where only CBR exists: a message pointing to CBR, not a bare 404.
+    let mut c = vbshare(home.path());
+    c.env("HW_AUTH_TOKEN", "t").args([
+        "--region",
+        "eu-ch2",
+        "--project-id",
+        DEMO_PROJECT_ID,
+        "count",
+    ]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not offered in eu-ch2") && stderr(&out).contains("CBR"));
+
+    // Sharing twice, and cancelling a sharing made with this project.
+    let backup = shared_by_demo(200)[0].backup_id.clone().unwrap();
+    let to = shared_by_demo(200)[0].to_project_id.clone().unwrap();
+    let mut c = signed(&server, home.path());
+    c.args(["share", &backup, "--to", &to]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("already shared") && !stderr(&out).contains("refresh and retry"),
+        "{}",
+        stderr(&out)
+    );
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--shared-with-me", "--limit", "1", "-o", "ndjson"]);
+    let with_me: serde_json::Value = serde_json::from_str(stdout(&run(c).await).trim()).unwrap();
+    let mut c = signed(&server, home.path());
+    c.args(["unshare", with_me["id"].as_str().unwrap()]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not this project's to cancel") && !stderr(&out).contains("roles"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_resolves_names_and_prints_the_address_it_bound() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::tempdir().unwrap();
+    let mut c = vbshare(home.path());
+    c.args(["serve", "--listen", "localhost:0", "--sharings", "10"])
+        .stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let line = tokio::task::spawn_blocking({
+        let out = child.stdout.take().unwrap();
+        move || {
+            let mut line = String::new();
+            BufReader::new(out).read_line(&mut line).unwrap();
+            line
+        }
+    });
+    let line = tokio::time::timeout(std::time::Duration::from_secs(20), line)
+        .await
+        .unwrap()
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    let endpoint = line.trim().strip_prefix("endpoint: ").unwrap();
+    let addr: std::net::SocketAddr = endpoint.strip_prefix("http://").unwrap().parse().unwrap();
+    assert!(addr.ip().is_loopback() && addr.port() != 0, "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_check_says_ok_against_the_embedded_server_and_shows_what_wins() {
+    let server = start(50).await;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".config/vbshare");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[profiles.local]\nendpoint = \"{}\"\nproject_id = \"{DEMO_PROJECT_ID}\"\n\
+             access_key = \"{DEMO_ACCESS_KEY}\"\nsecret_key = \"{DEMO_SECRET_KEY}\"\n",
+            server.endpoint()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.join("config.toml"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    let mut c = vbshare(home.path());
+    c.args(["config", "--check", "--profile", "local"])
+        .env("HW_AUTH_TOKEN", "stray-token")
+        .env("HW_PROJECT_ID", PARTNER);
+    let out = run(c).await;
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(text.contains("check: ok"), "{text}");
+    assert!(
+        text.contains(&format!("access key ****{}", &DEMO_ACCESS_KEY[16..])),
+        "{text}"
+    );
+    assert!(
+        !text.contains(DEMO_SECRET_KEY) && !text.contains("stray-token"),
+        "{text}"
+    );
+    assert!(
+        text.contains("env HW_AUTH_TOKEN") && text.contains("env HW_PROJECT_ID"),
+        "{text}"
+    );
+    assert!(text.contains("profile local in"), "{text}");
+}

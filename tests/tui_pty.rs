@@ -90,6 +90,26 @@ fn browse_filter_toggle_page_help_and_quit() {
 }
 
 #[test]
+fn the_demo_opens_behind_a_dead_proxy() {
+    // A typical enterprise shell: every proxy variable set, this one not even listening.
+    let dead = "http://127.0.0.1:9";
+    let mut tui = Tui::start_with(
+        &["--demo"],
+        &[
+            ("HTTP_PROXY", dead),
+            ("HTTPS_PROXY", dead),
+            ("ALL_PROXY", "socks5://127.0.0.1:9"),
+        ],
+    );
+    let first = tui.wait_for("the first page behind a proxy", |s| {
+        footer(s).contains("rows 1–50 of 1,010")
+    });
+    assert!(!first.contains("proxy"), "{first}");
+    tui.send("q");
+    tui.wait_exit();
+}
+
+#[test]
 fn ctrl_c_quits_from_the_filter_form() {
     let mut tui = Tui::start();
     tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));

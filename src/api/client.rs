@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 use super::auth::{
     Auth, CachedToken, PasswordAuth, Secret, expires_at_from_body, password_request_body,
 };
-use super::error::{ApiError, StatusError, parse_error_body};
+use super::error::{ApiError, Call, StatusError, parse_error_body};
 use super::model::{self, ShareRequest, ShareTargets, Sharing};
 use super::query::{Filters, ListQuery, percent_encode};
 use super::sign::{SignInput, authorization};
@@ -179,7 +179,10 @@ impl Client {
             },
         };
         let body = serde_json::to_vec(&req).unwrap_or_default();
-        let a = self.call(Method::POST, "", "", Some(body)).await?;
+        let a = self
+            .call(Method::POST, "", "", Some(body))
+            .await
+            .map_err(|e| e.in_call(Call::Share))?;
         model::parse_list(&a.body).map_err(|source| self.body_error(a.status, source))
     }
 
@@ -190,6 +193,7 @@ impl Client {
         self.call(Method::DELETE, &suffix, &query, None)
             .await
             .map(|_| ())
+            .map_err(|e| e.in_call(Call::Cancel))
     }
 
     fn body_error(&self, status: u16, reason: model::BodyError) -> ApiError {
@@ -393,6 +397,7 @@ impl Client {
             status,
             body: parsed,
             retry_after,
+            call: None,
         }))
     }
 

@@ -134,6 +134,15 @@ pub struct StatusError {
     pub body: ErrorBody,
     /// The `Retry-After` header, when the server sent one.
     pub retry_after: Option<Duration>,
+    /// The call that was answered, when it changes what to try.
+    pub call: Option<Call>,
+}
+
+/// A write whose refusals need their own advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    Share,
+    Cancel,
 }
 
 impl StatusError {
@@ -145,6 +154,21 @@ impl StatusError {
     /// One sentence on what to try for this status and code.
     pub fn hint(&self) -> &'static str {
         let code = self.code().unwrap_or("");
+        match (self.status, self.call) {
+            (403, Some(Call::Cancel)) => {
+                return "only the project that shared a backup can cancel its sharings; a \
+                        sharing made with this project is not this project's to cancel";
+            }
+            (403, Some(Call::Share)) => {
+                return "only the project that owns a backup can share it, and the credentials \
+                        need permission to share in this project";
+            }
+            (409, Some(Call::Share)) => {
+                return "the backup is already shared with one of these projects: see its \
+                        sharings with `vbshare list --backup-id ID` and leave that project out";
+            }
+            _ => {}
+        }
         match (self.status, code) {
             (404, "APIGW.0101") => {
                 "the endpoint does not offer this API: check --endpoint and --region (VBS may not exist in that region)"
@@ -344,6 +368,18 @@ impl ApiError {
         }
     }
 
+    /// The error, marked as the answer to `call` (for advice that depends on it).
+    #[must_use]
+    pub fn in_call(self, call: Call) -> ApiError {
+        match self {
+            ApiError::Status(mut s) => {
+                s.call = Some(call);
+                ApiError::Status(s)
+            }
+            other => other,
+        }
+    }
+
     /// Whether a GET failing this way is worth retrying.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -428,6 +464,7 @@ mod tests {
             status: 502,
             body: parse_error_body(nginx),
             retry_after: None,
+            call: None,
         };
         assert_eq!(
             e.to_string(),
@@ -476,6 +513,7 @@ mod tests {
             status: 404,
             body: fixture("apigw_0101_api_not_exist.json"),
             retry_after: None,
+            call: None,
         };
         let text = e.to_string();
         assert!(
@@ -491,6 +529,7 @@ mod tests {
                 status,
                 body: ErrorBody::default(),
                 retry_after: None,
+                call: None,
             };
             assert_ne!(e.hint(), "see the server's message", "{status} has no hint");
             assert!(!e.to_string().contains('\n'));
@@ -499,6 +538,7 @@ mod tests {
             status: 401,
             body: fixture("apigw_0301_get_secretkey_failed.json"),
             retry_after: None,
+            call: None,
         };
         assert!(e401.to_string().contains("clock"));
     }
@@ -510,6 +550,7 @@ mod tests {
                 status,
                 body: ErrorBody::default(),
                 retry_after: None,
+                call: None,
             })
         };
         for s in [429, 500, 502, 503, 504] {

@@ -124,8 +124,13 @@ fn auth_required(proxy: &ProxyUrl) -> String {
 /// Failures that happened at the proxy rather than at the service.
 fn proxy_failure(e: &reqwest::Error, proxy: &ProxyUrl, host: &str) -> Option<ApiError> {
     let chain = error_chain(e).to_ascii_lowercase();
+    let unreachable = chain.contains("failed to create underlying connection")
+        || chain.contains("connection refused")
+        || (e.is_connect() && chain.contains("tcp connect error"));
     let detail = if chain.contains("proxy authorization required") {
         auth_required(proxy)
+    } else if unreachable {
+        format!("cannot reach the proxy: {}", cause(e))
     } else if chain.contains("tunnel error") {
         format!("the proxy refused to open a tunnel (CONNECT) to {host}")
     } else if chain.contains("socks error") {

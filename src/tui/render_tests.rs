@@ -85,6 +85,7 @@ fn error() {
                 raw: None,
             },
             retry_after: None,
+            call: None,
         });
         let _ = app.update(Msg::Fetched(Box::new(FetchResult {
             generation,

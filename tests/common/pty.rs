@@ -53,6 +53,7 @@ impl Tui {
                 || k.starts_with("OS_")
                 || k.starts_with("HUAWEICLOUD_")
                 || k.starts_with("VBSHARE_")
+                || k.to_ascii_lowercase().ends_with("_proxy")
             {
                 cmd.env_remove(k);
             }

@@ -42,6 +42,7 @@ fn status_error(status: u16) -> ApiError {
             raw: None,
         },
         retry_after: None,
+        call: None,
     })
 }
 
