@@ -72,7 +72,8 @@ fn basic(user: &str, password: &str) -> String {
 fn upstream(authority: &str) -> Option<SocketAddr> {
     let (host, port) = authority.rsplit_once(':')?;
     let port: u16 = port.parse().ok()?;
-    (host.ends_with(".test") || host == "127.0.0.1")
+    let host = host.to_ascii_lowercase();
+    (host.rsplit('.').next() == Some("test") || host == "127.0.0.1")
         .then(|| SocketAddr::from(([127, 0, 0, 1], port)))
 }
 
