@@ -18,23 +18,12 @@ mod proxy;
 mod tls;
 
 use proxy::Mode;
-use vbshare::server::{self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, ServerConfig};
+use vbshare::server::{self, DEMO_PROJECT_ID, ServerConfig};
 
-/// The binary with the demo AK/SK, pointed at `endpoint`.
+/// The binary with the demo AK/SK, pointed at `endpoint`, failing at once.
 fn vbshare(home: &Path, endpoint: &str) -> Command {
-    let mut c = cli::vbshare(home);
-    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
-        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
-        .args([
-            "--endpoint",
-            endpoint,
-            "--project-id",
-            DEMO_PROJECT_ID,
-            "--timeout",
-            "5",
-            "--retries",
-            "0",
-        ]);
+    let mut c = cli::with_demo_keys(home, endpoint);
+    c.args(["--retries", "0"]);
     c
 }
 

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 #[path = "common/cli.rs"]
 mod cli;
@@ -24,21 +24,7 @@ mod pty;
 mod tls;
 use tls::{https_server, pki};
 
-/// The binary with a clean environment and the demo AK/SK, pointed at `endpoint`.
-fn vbshare(home: &Path, endpoint: &str) -> Command {
-    let mut c = cli::vbshare(home);
-    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
-        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
-        .args([
-            "--endpoint",
-            endpoint,
-            "--project-id",
-            DEMO_PROJECT_ID,
-            "--timeout",
-            "5",
-        ]);
-    c
-}
+use cli::with_demo_keys as vbshare;
 
 /// What a case must print.
 #[derive(Debug)]

@@ -35,3 +35,21 @@ pub fn vbshare(home: &Path) -> Command {
         .env("NO_COLOR", "1");
     c
 }
+
+/// The binary with the demo AK/SK in its environment, pointed at `endpoint` for the demo
+/// project, with a 5 s timeout.
+pub fn with_demo_keys(home: &Path, endpoint: &str) -> Command {
+    use vbshare::server::{DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY};
+    let mut c = vbshare(home);
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
+        .args([
+            "--endpoint",
+            endpoint,
+            "--project-id",
+            DEMO_PROJECT_ID,
+            "--timeout",
+            "5",
+        ]);
+    c
+}
