@@ -97,6 +97,23 @@ async fn plain_http_is_forwarded_and_signed_for_the_real_host() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_proxy_may_be_socks5h_which_resolves_names_at_the_proxy() {
+    let home = tempfile::tempdir().unwrap();
+    let (port, ca) = https_vbs_test(home.path()).await;
+    let socks = proxy::start_socks5().await;
+    let mut c = vbshare(home.path(), &format!("https://vbs.test:{port}"));
+    c.arg("--ca-cert")
+        .arg(&ca)
+        .args(["list", "-o", "json"])
+        .env("ALL_PROXY", format!("socks5h://{}", socks.addr));
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "{\"shared\":[]}\n");
+    // The name went to the proxy unresolved: only it knows `vbs.test`.
+    assert_eq!(socks.seen(), [format!("SOCKS5 vbs.test:{port}")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_flag_overrides_the_environment_and_no_proxy_turns_proxies_off() {
     let home = tempfile::tempdir().unwrap();
     let (port, ca) = https_vbs_test(home.path()).await;

@@ -162,3 +162,64 @@ async fn serve(mut client: TcpStream, mode: Mode, seen: Arc<Mutex<Vec<String>>>)
     }
     let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
 }
+
+/// Starts a SOCKS5 proxy (no authentication, CONNECT only) that, like the HTTP one, resolves
+/// `*.test` names itself and only to loopback; `seen` records `SOCKS5 host:port`.
+pub async fn start_socks5() -> TestProxy {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((client, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(socks5(client, log.clone()));
+        }
+    });
+    TestProxy { addr, seen }
+}
+
+async fn socks5(mut client: TcpStream, seen: Arc<Mutex<Vec<String>>>) -> Option<()> {
+    // Greeting: version 5, the methods offered; answer "no authentication".
+    let mut head = [0u8; 2];
+    client.read_exact(&mut head).await.ok()?;
+    let mut methods = vec![0u8; usize::from(head[1])];
+    client.read_exact(&mut methods).await.ok()?;
+    client.write_all(&[5, 0]).await.ok()?;
+    // Request: version, CONNECT, reserved, address type.
+    let mut req = [0u8; 4];
+    client.read_exact(&mut req).await.ok()?;
+    let host = match req[3] {
+        1 => {
+            let mut ip = [0u8; 4];
+            client.read_exact(&mut ip).await.ok()?;
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        3 => {
+            let mut len = [0u8; 1];
+            client.read_exact(&mut len).await.ok()?;
+            let mut name = vec![0u8; usize::from(len[0])];
+            client.read_exact(&mut name).await.ok()?;
+            String::from_utf8_lossy(&name).into_owned()
+        }
+        _ => return None,
+    };
+    let mut port = [0u8; 2];
+    client.read_exact(&mut port).await.ok()?;
+    let authority = format!("{host}:{}", u16::from_be_bytes(port));
+    seen.lock().unwrap().push(format!("SOCKS5 {authority}"));
+    let Some(to) = upstream(&authority) else {
+        // "Host unreachable".
+        let _ = client.write_all(&[5, 4, 0, 1, 0, 0, 0, 0, 0, 0]).await;
+        return None;
+    };
+    let mut server = TcpStream::connect(to).await.ok()?;
+    client
+        .write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])
+        .await
+        .ok()?;
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+    Some(())
+}
