@@ -8,7 +8,7 @@
 //! a corporate CA does not break every public host.)
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -101,12 +101,7 @@ impl Trust {
             add(certs, "SSL_CERT_FILE/SSL_CERT_DIR");
         }
         if let Some(pem) = &self.ca_cert_pem {
-            let certs = pem_certificates(pem).map_err(|why| {
-                ApiError::Config(format!(
-                    "the CA certificate (--ca-cert) is not usable: {why}; give a PEM file with \
-                     -----BEGIN CERTIFICATE----- blocks"
-                ))
-            })?;
+            let certs = pem_certificates(pem).map_err(|why| ca_cert_error(&why))?;
             add(certs, "--ca-cert");
         }
         Ok(store)
@@ -114,7 +109,15 @@ impl Trust {
 
     /// The rustls configuration: the trusted set behind a [`NamingVerifier`], or no
     /// verification at all when insecure. ALPN offers HTTP/2 and HTTP/1.1.
+    ///
+    /// The trusted set is gathered at the first handshake, not here: reading the system's
+    /// store and `SSL_CERT_DIR` costs milliseconds that a run against `http://` (the demo,
+    /// a local server) never needs. `--ca-cert` is still checked here, so a bad file is
+    /// refused before anything is sent.
     pub fn client_config(&self, rejected: Rejections) -> Result<rustls::ClientConfig, ApiError> {
+        if let Some(pem) = &self.ca_cert_pem {
+            pem_certificates(pem).map_err(|why| ca_cert_error(&why))?;
+        }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -122,11 +125,12 @@ impl Trust {
         let verifier: Arc<dyn ServerCertVerifier> = if self.insecure {
             Arc::new(AcceptAnything(provider))
         } else {
-            let inner =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots()?), provider)
-                    .build()
-                    .map_err(|e| ApiError::Config(format!("cannot set up TLS: {e}")))?;
-            Arc::new(NamingVerifier { inner, rejected })
+            Arc::new(NamingVerifier {
+                trust: self.clone(),
+                provider,
+                inner: OnceLock::new(),
+                rejected,
+            })
         };
         let mut config = builder
             .dangerous()
@@ -135,6 +139,13 @@ impl Trust {
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(config)
     }
+}
+
+fn ca_cert_error(why: &str) -> ApiError {
+    ApiError::Config(format!(
+        "the CA certificate (--ca-cert) is not usable: {why}; give a PEM file with \
+         -----BEGIN CERTIFICATE----- blocks"
+    ))
 }
 
 /// The last certificate each host's verifier rejected, described for people.
@@ -156,11 +167,28 @@ impl Rejections {
     }
 }
 
-/// The webpki verifier, which on a rejection records whose certificate it was.
+/// The webpki verifier over the trusted set (gathered at first use), which on a rejection
+/// records whose certificate it was.
 #[derive(Debug)]
 struct NamingVerifier {
-    inner: Arc<WebPkiServerVerifier>,
+    trust: Trust,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    inner: OnceLock<Result<Arc<WebPkiServerVerifier>, String>>,
     rejected: Rejections,
+}
+
+impl NamingVerifier {
+    fn inner(&self) -> Result<&Arc<WebPkiServerVerifier>, rustls::Error> {
+        self.inner
+            .get_or_init(|| {
+                let roots = self.trust.roots().map_err(|e| e.to_string())?;
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), self.provider.clone())
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| rustls::Error::General(e.clone()))
+    }
 }
 
 impl ServerCertVerifier for NamingVerifier {
@@ -173,7 +201,7 @@ impl ServerCertVerifier for NamingVerifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let result =
-            self.inner
+            self.inner()?
                 .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
         if result.is_err() {
             let host = match server_name {
@@ -192,7 +220,12 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -201,11 +234,18 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
