@@ -251,6 +251,28 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_are_shown_in_tables_and_details() {
+        let mut rows = sample();
+        rows[0].id = Some("e842bf23\u{200b}-1e05".into());
+        rows[1].backup.as_mut().unwrap().name = Some("\u{feff}lbf\u{2060}".into());
+        let t = table(&rows, false);
+        assert!(!t.contains(['\u{200b}', '\u{feff}', '\u{2060}']), "{t}");
+        assert!(t.contains("e842bf23\\u{200b}-1e05"), "{t}");
+        assert!(t.contains("\\u{feff}lbf\\u{2060}"), "{t}");
+        let mut buf = Vec::new();
+        write_detail(&mut buf, &rows[0]).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("id  "), "{text}");
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .ends_with(" e842bf23\\u{200b}-1e05"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn detail_shows_every_field_with_dashes_for_null() {
         let mut buf = Vec::new();
         write_detail(&mut buf, &sample()[1]).unwrap();

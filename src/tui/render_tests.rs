@@ -223,12 +223,24 @@ fn too_small() {
 #[test]
 fn no_escape_reaches_the_buffer() {
     let mut app = fixtures::app(160, 48);
-    let objects = vec![sharing_json(0, "a\u{1b}[2Jb\u{9b}c\u{7}")];
-    answer(&mut app, parse(&objects), 1);
-    for keys in ["", "J"] {
+    let objects = vec![
+        sharing_json(0, "a\u{1b}[2Jb\u{9b}c\u{7}"),
+        sharing_json(1, "zero\u{200b}width"),
+        sharing_json(2, "\u{feff}bom\u{ad}soft"),
+    ];
+    answer(&mut app, parse(&objects), 3);
+    for keys in ["", "j", "J"] {
         press(&mut app, keys);
         let text = render(&app, 160, 48);
-        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        assert!(
+            !text.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)),
+            "{text}"
+        );
+        // Invisible characters are shown, so two names that differ never look the same.
+        if keys != "J" {
+            assert!(text.contains("zero\\u{200b}width"), "{text}");
+            assert!(text.contains("\\u{feff}bom\\xadsoft"), "{text}");
+        }
     }
 }
 
