@@ -10,6 +10,7 @@ use crate::api::time::Timestamp;
 use crate::text::{human_gb, pad, sanitize, width};
 
 pub mod csv;
+pub mod safe;
 
 /// Column headers of the list table.
 const HEADERS: [&str; 7] = [
