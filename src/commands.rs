@@ -204,7 +204,7 @@ fn write_rows(
     format: ExportFormat,
     rows: &[crate::api::Sharing],
 ) -> std::io::Result<()> {
-    let mut w = export::RowWriter::new(format);
+    let mut w = export::RowWriter::new(format, output::safe::Sink::stdout(false));
     w.begin(out)?;
     for r in rows {
         w.row(out, r)?;
@@ -250,6 +250,7 @@ async fn list_all(client: &Client, filters: &FilterArgs, format: Format) -> anyh
         &q.filters,
         sort,
         export_format(format, q.filters.share_to_me),
+        output::safe::Sink::stdout(false),
         &mut out,
         |p| bar.update(p),
     )

@@ -339,6 +339,7 @@ async fn a_set_that_changes_between_pages_is_warned_about() {
         &Filters::default(),
         (SortKey::CreatedAt, SortDir::Desc),
         ExportFormat::Ndjson,
+        vbshare::output::safe::Sink::file(),
         &mut out,
         |p| {
             if p.pages == 1 && !removed {
