@@ -452,3 +452,18 @@ async fn piped_csv_guards_formulas_and_tables_show_invisible_characters() {
     assert!(table.contains("\\u{feff}bom-archive"));
     assert!(!table.contains(['\u{200b}', '\u{feff}', '\u{1b}']));
 }
+
+/// The log may hold request details: only its owner may read it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_file_is_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("vbshare.log");
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "count", "--log-file"]).arg(&log);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+}
