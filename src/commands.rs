@@ -113,6 +113,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client) -> anyhow::Res
                     region: settings.region.clone().unwrap_or_else(|| "—".into()),
                     project_id: settings.project_id.clone(),
                     endpoint_host: client.host().to_owned(),
+                    insecure: settings.insecure,
                 },
                 initial: {
                     let mut q = cli.filters.list_query();
