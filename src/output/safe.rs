@@ -41,6 +41,28 @@ impl Sink {
     }
 }
 
+/// Bytes that may start an unsafe character: ASCII controls and DEL, and the UTF-8 lead
+/// bytes of every unsafe character beyond ASCII (C1 controls and soft hyphen `C2`, U+034F
+/// `CD`, U+061C `D8`, U+115F–U+180E `E1`, U+200B–U+206F `E2`, U+3164 `E3`, U+FEFF–U+FFFB
+/// `EF`, U+1BCA0 and U+1D173 `F0`, tags `F3`). Any other byte, continuation bytes
+/// included, is never the start of one.
+static SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    let leads = [0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xE3, 0xEF, 0xF0, 0xF3];
+    let mut i = 0;
+    while i < leads.len() {
+        t[leads[i]] = true;
+        i += 1;
+    }
+    t
+};
+
 /// `json` with every unsafe character (C0/C1 controls, DEL, bidi controls, U+2028/U+2029
 /// and invisible format characters, see [`is_unsafe`]) written as a `\uXXXX` escape, as a
 /// surrogate pair above U+FFFF. Inside strings (keys too) this is the same data once
@@ -49,39 +71,42 @@ impl Sink {
 ///
 /// Borrows `json` when nothing needs escaping; it does not allocate then.
 pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
+    // The common case, a compact row of plain text, is decided 8 bytes at a time; only a
+    // text with a suspect byte is walked with its strings tracked.
+    if !has_suspect_byte(json.as_bytes()) {
+        return Cow::Borrowed(json);
+    }
     let bytes = json.as_bytes();
     let mut out: Option<String> = None;
     // Bytes before `copied` are in `out` already (when it exists).
     let mut copied = 0;
     let mut in_string = false;
-    let mut escaped = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (char::from(b), 1)
-        } else {
-            // `i` is always on a char boundary: it moves by whole chars.
-            let c = json[i..]
-                .chars()
-                .next()
-                .unwrap_or(char::REPLACEMENT_CHARACTER);
-            (c, c.len_utf8())
-        };
-        let was_escaped = std::mem::replace(&mut escaped, false);
-        match c {
-            '"' if !was_escaped => in_string = !in_string,
-            '\\' if in_string && !was_escaped => escaped = true,
-            ' ' | '\t' | '\n' | '\r' if !in_string => {}
-            c if is_unsafe(c) => {
-                let o = out.get_or_insert_with(|| String::with_capacity(json.len() + 32));
-                o.push_str(&json[copied..i]);
-                push_u_escape(o, c);
-                copied = i + len;
+        match b {
+            b'"' => in_string = !in_string,
+            // An escaped quote or backslash neither ends the string nor escapes the next.
+            b'\\' if in_string && matches!(bytes.get(i + 1), Some(b'"' | b'\\')) => i += 1,
+            b'\t' | b'\n' | b'\r' if !in_string => {}
+            b if SUSPECT[usize::from(b)] => {
+                // `i` is on a char boundary: an ASCII byte or a lead byte, never a
+                // continuation byte.
+                let c = json[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                if is_unsafe(c) {
+                    let o = out.get_or_insert_with(|| String::with_capacity(json.len() + 32));
+                    o.push_str(&json[copied..i]);
+                    push_u_escape(o, c);
+                    copied = i + c.len_utf8();
+                }
+                i += c.len_utf8() - 1;
             }
             _ => {}
         }
-        i += len;
+        i += 1;
     }
     match out {
         None => Cow::Borrowed(json),
@@ -90,6 +115,25 @@ pub fn json_for_terminal(json: &str) -> Cow<'_, str> {
             Cow::Owned(o)
         }
     }
+}
+
+/// Whether any byte of `bytes` is [`SUSPECT`]; printable ASCII is passed 8 bytes at a time.
+fn has_suspect_byte(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x20, a DEL or a byte beyond ASCII (no false negatives).
+        let below_space = w.wrapping_sub(0x20 * ONES) & !w;
+        let del = (w ^ (0x7f * ONES)).wrapping_sub(ONES) & !(w ^ (0x7f * ONES));
+        if (below_space | del | w) & HIGH != 0 && chunk.iter().any(|&b| SUSPECT[usize::from(b)]) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| SUSPECT[usize::from(b)])
 }
 
 /// Appends `c` as `\uXXXX`, or as a UTF-16 surrogate pair of two such escapes.
@@ -155,6 +199,34 @@ mod tests {
                 "q": "a\"\u{1b}\\\u{200b}",
             })
         );
+    }
+
+    #[test]
+    fn every_unsafe_character_starts_with_a_suspect_byte() {
+        let mut buf = [0u8; 4];
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if is_unsafe(c) {
+                let first = c.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(SUSPECT[usize::from(first)], "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_suspect_byte_is_found_wherever_it_is() {
+        assert!(!has_suspect_byte(
+            b"plain ascii text, \"quotes\" and \\ too"
+        ));
+        assert!(!has_suspect_byte("数据库 café".as_bytes()));
+        for len in 1..20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    assert_eq!(has_suspect_byte(&text), SUSPECT[usize::from(b)], "{b:#x}");
+                }
+            }
+        }
     }
 
     #[test]
