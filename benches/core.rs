@@ -1,5 +1,6 @@
 //! Micro benchmarks for the numbers BENCHMARKS.md reports: parsing a 1,000-sharing page,
-//! signing a request, and encoding a query.
+//! writing it as ndjson (to a file, and re-escaped for a terminal), signing a request, and
+//! encoding a query.
 
 use std::hint::black_box;
 
@@ -7,6 +8,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use vbshare::api::model::parse_list;
 use vbshare::api::query::{Filters, ListQuery, SortDir, SortKey};
 use vbshare::api::sign::{AkSk, SignInput, authorization};
+use vbshare::export::{ExportFormat, RowWriter};
+use vbshare::output::safe::Sink;
 
 /// A list body of `n` sharings shaped like the documented example.
 fn page(n: usize) -> String {
@@ -27,6 +30,30 @@ fn benches(c: &mut Criterion) {
     c.bench_function("parse_page_1000", |b| {
         b.iter(|| parse_list(black_box(&body)).map(|v| v.len()));
     });
+
+    // `list --all -o ndjson`'s work per page after parsing: to a pipe (the server's text)
+    // and to a terminal (every row scanned by `json_for_terminal`).
+    let rows = parse_list(&body).unwrap_or_default();
+    let mut out = Vec::with_capacity(body.len() * 2);
+    for (name, terminal) in [
+        ("ndjson_page_1000_file", false),
+        ("ndjson_page_1000_terminal", true),
+    ] {
+        let sink = Sink {
+            terminal,
+            csv_raw: false,
+        };
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                out.clear();
+                let mut w = RowWriter::new(ExportFormat::Ndjson, sink);
+                for r in black_box(&rows) {
+                    w.row(&mut out, r).ok();
+                }
+                out.len()
+            });
+        });
+    }
 
     let query = ListQuery {
         filters: Filters {

@@ -21,6 +21,7 @@ fn loaded() -> App {
             region: "eu-de".into(),
             project_id: vbshare::server::DEMO_PROJECT_ID.into(),
             endpoint_host: "127.0.0.1:8776".into(),
+            insecure: false,
         },
         initial: ListQuery {
             limit: Some(1000),

@@ -14,6 +14,7 @@ use crate::cli::{
 use crate::config::{self, Settings};
 use crate::export::{self, ExportFormat};
 use crate::output;
+use crate::output::safe::{Sink, write_json_body};
 use crate::server::{self, RunningServer, ServerConfig};
 
 mod progress;
@@ -167,6 +168,12 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 
 async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
+    // Where output goes decides how server text is made safe for it.
+    let csv_raw = matches!(
+        &cli.command,
+        Some(Command::List { csv_raw: true, .. } | Command::Share { csv_raw: true, .. })
+    );
+    let sink = Sink::stdout(csv_raw);
     match &cli.command {
         None => {
             let options = crate::tui::Options {
@@ -175,6 +182,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                     region: settings.region.clone().unwrap_or_else(|| "—".into()),
                     project_id: settings.project_id.clone(),
                     endpoint_host: client.host().to_owned(),
+                    insecure: settings.insecure,
                 },
                 initial: {
                     let mut q = cli.filters.list_query();
@@ -194,10 +202,10 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             output,
             all: true,
             ..
-        }) => list_all(&client, filters, *output).await,
+        }) => list_all(&client, filters, *output, sink).await,
         Some(Command::List {
             filters, output, ..
-        }) => list_page(&client, filters, *output).await,
+        }) => list_page(&client, filters, *output, sink).await,
         Some(Command::Share { to, output, .. }) => {
             if settings.read_only {
                 return Err(ReadOnlyError("share").into());
@@ -206,7 +214,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             let mut out = stdout.lock();
             match output {
                 Format::Table => output::write_table(&mut out, &made, false)?,
-                other => write_rows(&mut out, export_format(*other, false), &made)?,
+                other => write_rows(&mut out, export_format(*other, false), sink, &made)?,
             }
             Ok(())
         }
@@ -231,7 +239,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             let (one, body) = client.get_with_body(&ids.id).await?;
             let mut out = stdout.lock();
             match output {
-                GetFormat::Json => writeln!(out, "{}", body.trim_end())?,
+                GetFormat::Json => write_json_body(&mut out, &body, sink)?,
                 GetFormat::Table => output::write_detail(&mut out, &one)?,
             }
             Ok(())
@@ -253,16 +261,21 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
 }
 
 /// `list` without `--all`: one page, and on stderr what else there is.
-async fn list_page(client: &Client, filters: &FilterArgs, format: Format) -> anyhow::Result<()> {
+async fn list_page(
+    client: &Client,
+    filters: &FilterArgs,
+    format: Format,
+    sink: Sink,
+) -> anyhow::Result<()> {
     let q = filters.list_query();
     let (rows, body) = client.list_with_body(&q).await?;
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", body.trim_end())?,
+        Format::Json => write_json_body(&mut out, &body, sink)?,
         Format::Table if rows.is_empty() => {}
         Format::Table => output::write_table(&mut out, &rows, q.filters.share_to_me)?,
         Format::Ndjson | Format::Csv => {
-            write_rows(&mut out, export_format(format, false), &rows)?;
+            write_rows(&mut out, export_format(format, false), sink, &rows)?;
         }
     }
     out.flush()?;
@@ -316,9 +329,10 @@ pub fn page_note(offset: u64, shown: u64, total: Option<u64>) -> Option<String> 
 fn write_rows(
     out: &mut impl Write,
     format: ExportFormat,
+    sink: Sink,
     rows: &[crate::api::Sharing],
 ) -> std::io::Result<()> {
-    let mut w = export::RowWriter::new(format);
+    let mut w = export::RowWriter::new(format, sink);
     w.begin(out)?;
     for r in rows {
         w.row(out, r)?;
@@ -350,7 +364,12 @@ fn check_targets(to: &[String]) -> Result<(), UsageError> {
 }
 
 /// `list --all`: every page streamed to stdout, progress on stderr when it is a terminal.
-async fn list_all(client: &Client, filters: &FilterArgs, format: Format) -> anyhow::Result<()> {
+async fn list_all(
+    client: &Client,
+    filters: &FilterArgs,
+    format: Format,
+    sink: Sink,
+) -> anyhow::Result<()> {
     let q = filters.list_query();
     let sort = (
         q.sort_key.unwrap_or_default(),
@@ -364,6 +383,7 @@ async fn list_all(client: &Client, filters: &FilterArgs, format: Format) -> anyh
         &q.filters,
         sort,
         export_format(format, q.filters.share_to_me),
+        sink,
         &mut out,
         |p| bar.update(p),
     )

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use crate::api::{ApiError, Client, Filters, ListQuery, Sharing, SortDir, SortKey};
 use crate::output::csv;
+use crate::output::safe::{Sink, json_for_terminal};
 
 /// Rows per request when walking every page (the server's maximum).
 pub const PAGE_SIZE: u32 = 1000;
@@ -81,13 +82,14 @@ pub enum ExportError {
     Io(#[from] io::Error),
 }
 
-/// Walks every page of `filters` sorted by `sort`, writing each row to `out` as it arrives,
-/// and calling `progress` after each page.
+/// Walks every page of `filters` sorted by `sort`, writing each row to `out` (which is
+/// `sink`) as it arrives, and calling `progress` after each page.
 pub async fn export_all<W: Write>(
     client: &Client,
     filters: &Filters,
     sort: (SortKey, SortDir),
     format: ExportFormat,
+    sink: Sink,
     out: &mut W,
     mut progress: impl FnMut(Progress),
 ) -> Result<Summary, ExportError> {
@@ -100,7 +102,7 @@ pub async fn export_all<W: Write>(
         rows: 0,
         total: summary.total_before,
     });
-    let mut writer = RowWriter::new(format);
+    let mut writer = RowWriter::new(format, sink);
     writer.begin(out)?;
     // IDs of the previous and current page: enough to catch rows that a shift brings back,
     // while memory stays bounded by two pages.
@@ -144,17 +146,21 @@ pub async fn export_all<W: Write>(
     Ok(summary)
 }
 
-/// Writes rows in one format, tracking what the format needs between rows.
+/// Writes rows in one format, tracking what the format needs between rows, made safe for
+/// where they go (see [`crate::output::safe`]): JSON re-escaped and CSV sanitised on a
+/// terminal, CSV formula-guarded unless `csv_raw`, tables always sanitised.
 #[derive(Debug)]
 pub struct RowWriter {
     format: ExportFormat,
+    sink: Sink,
     first: bool,
 }
 
 impl RowWriter {
-    pub fn new(format: ExportFormat) -> Self {
+    pub fn new(format: ExportFormat, sink: Sink) -> Self {
         Self {
             format,
+            sink,
             first: true,
         }
     }
@@ -164,7 +170,7 @@ impl RowWriter {
         match self.format {
             ExportFormat::Json => out.write_all(b"{\"shared\": ["),
             ExportFormat::Ndjson => Ok(()),
-            ExportFormat::Csv => csv::write_header(out),
+            ExportFormat::Csv => csv::write_header(out, self.sink),
             ExportFormat::Table { share_to_me } => {
                 crate::output::write_fixed_header(out, share_to_me)
             }
@@ -180,16 +186,33 @@ impl RowWriter {
                     out.write_all(b",")?;
                 }
                 out.write_all(b"\n  ")?;
-                out.write_all(compact(&s.to_json()).as_bytes())
+                self.write_json(out, s)
             }
             ExportFormat::Ndjson => {
-                out.write_all(compact(&s.to_json()).as_bytes())?;
+                self.write_json(out, s)?;
                 out.write_all(b"\n")
             }
-            ExportFormat::Csv => csv::write_row(out, s),
+            ExportFormat::Csv => csv::write_row(out, s, self.sink),
             ExportFormat::Table { share_to_me } => {
                 crate::output::write_fixed_row(out, s, share_to_me)
             }
+        }
+    }
+
+    /// One sharing's JSON on one line, re-escaped when it goes to a terminal.
+    fn write_json(&self, out: &mut impl Write, s: &Sharing) -> io::Result<()> {
+        let made;
+        let json = if s.raw.is_empty() {
+            made = s.to_json();
+            &made
+        } else {
+            &*s.raw
+        };
+        let line = compact(json);
+        if self.sink.terminal {
+            out.write_all(json_for_terminal(&line).as_bytes())
+        } else {
+            out.write_all(line.as_bytes())
         }
     }
 
@@ -233,8 +256,12 @@ mod tests {
     }
 
     fn write_all(format: ExportFormat, rows: &[Sharing]) -> String {
+        write_to(format, Sink::file(), rows)
+    }
+
+    fn write_to(format: ExportFormat, sink: Sink, rows: &[Sharing]) -> String {
         let mut out = Vec::new();
-        let mut w = RowWriter::new(format);
+        let mut w = RowWriter::new(format, sink);
         w.begin(&mut out).unwrap();
         for r in rows {
             w.row(&mut out, r).unwrap();
@@ -263,6 +290,66 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             assert!(v["backup"]["name"].is_string());
         }
+    }
+
+    /// A page whose names hold what a terminal would act on: an escaped OSC (safe as
+    /// text), and literal C1 controls, a bidi override and invisible characters.
+    const HOSTILE: &str = "{\"shared\":[{\"id\":\"e842bf23\u{200b}\",\"backup\":{\"name\":\"evil\\u001b]0;x\\u0007\u{202e}txt\u{9d}52;c;eA==\u{9c}\u{feff}\u{9b}2J\"}},{\"id\":\"f842bf23\",\"backup\":{\"name\":\"plain\"}}]}";
+
+    #[test]
+    fn ndjson_to_a_file_is_the_servers_text() {
+        let rows = parse_list(HOSTILE).unwrap();
+        let text = write_all(ExportFormat::Ndjson, &rows);
+        let expected: Vec<&str> = rows.iter().map(|r| &*r.raw).collect();
+        assert_eq!(text, format!("{}\n", expected.join("\n")));
+        assert!(text.contains('\u{202e}') && text.contains('\u{9d}'));
+    }
+
+    #[test]
+    fn ndjson_to_a_terminal_is_safe_and_the_same_data() {
+        let rows = parse_list(HOSTILE).unwrap();
+        let sink = Sink {
+            terminal: true,
+            csv_raw: false,
+        };
+        let text = write_to(ExportFormat::Ndjson, sink, &rows);
+        for bad in [
+            '\u{1b}', '\u{7}', '\u{202e}', '\u{200b}', '\u{feff}', '\u{9b}', '\u{9d}',
+        ] {
+            assert!(!text.contains(bad), "{bad:?} in {text}");
+        }
+        assert!(text.contains("txt\\u009d52;c;eA==\\u009c"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        for (line, row) in lines.iter().zip(&rows) {
+            let shown: serde_json::Value = serde_json::from_str(line).unwrap();
+            let sent: serde_json::Value = serde_json::from_str(&row.raw).unwrap();
+            assert_eq!(shown, sent);
+        }
+        // A clean row is still the server's text.
+        assert_eq!(lines[1], &*rows[1].raw);
+        let json = write_to(ExportFormat::Json, sink, &rows);
+        assert!(!json.contains(['\u{202e}', '\u{200b}', '\u{9b}']), "{json}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["shared"][0]["id"], "e842bf23\u{200b}");
+    }
+
+    #[test]
+    fn csv_rows_follow_the_sink() {
+        let mut rows = parse_list(HOSTILE).unwrap();
+        rows[1].backup.as_mut().unwrap().name = Some("=cmd|' /C calc'!A0".into());
+        let file = write_all(ExportFormat::Csv, &rows);
+        assert!(file.contains("'=cmd|' /C calc'!A0") && file.contains('\u{202e}'));
+        let tty = write_to(
+            ExportFormat::Csv,
+            Sink {
+                terminal: true,
+                csv_raw: false,
+            },
+            &rows,
+        );
+        assert!(tty.contains("'=cmd|' /C calc'!A0") && tty.contains("\\x1b]0;x\\x07"));
+        assert!(!tty.contains(['\u{1b}', '\u{202e}', '\u{9b}']), "{tty}");
     }
 
     #[test]

@@ -50,9 +50,12 @@ fn init_logging(g: &vbshare::cli::LogArgs) -> anyhow::Result<()> {
     let Some(path) = &g.log_file else {
         return Ok(());
     };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    // The log holds request details: a new file is readable by its owner only.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
         .open(path)
         .map_err(|e| anyhow::anyhow!("cannot open log file {}: {e}", path.display()))?;
     let filter = tracing_subscriber::EnvFilter::try_new(format!("vbshare={}", g.level()))

@@ -10,6 +10,7 @@ use crate::api::time::Timestamp;
 use crate::text::{human_gb, pad, sanitize, width};
 
 pub mod csv;
+pub mod safe;
 
 /// Column headers of the list table.
 const HEADERS: [&str; 7] = [
@@ -248,6 +249,28 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         let status_col = |l: &str| width(&l[..l.find("available").unwrap()]);
         assert_eq!(status_col(lines[1]), status_col(lines[2]));
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_in_tables_and_details() {
+        let mut rows = sample();
+        rows[0].id = Some("e842bf23\u{200b}-1e05".into());
+        rows[1].backup.as_mut().unwrap().name = Some("\u{feff}lbf\u{2060}".into());
+        let t = table(&rows, false);
+        assert!(!t.contains(['\u{200b}', '\u{feff}', '\u{2060}']), "{t}");
+        assert!(t.contains("e842bf23\\u{200b}-1e05"), "{t}");
+        assert!(t.contains("\\u{feff}lbf\\u{2060}"), "{t}");
+        let mut buf = Vec::new();
+        write_detail(&mut buf, &rows[0]).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("id  "), "{text}");
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .ends_with(" e842bf23\\u{200b}-1e05"),
+            "{text}"
+        );
     }
 
     #[test]

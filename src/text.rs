@@ -1,20 +1,55 @@
 //! Making server-supplied text safe and measurable for a terminal.
 //!
 //! Every string that came from a server passes through [`sanitize`] before it reaches a
-//! screen or a table: C0 and C1 controls, escape sequences (CSI, OSC, …) and bidi overrides
-//! are shown as visible escapes such as `\x1b` or `\u{202e}`, so hostile names cannot
-//! change colours, titles or the cursor, nor reorder the text around them.
+//! screen or a table: C0 and C1 controls, escape sequences (CSI, OSC, …), bidi overrides and
+//! invisible format characters are shown as visible escapes such as `\x1b`, `\u{202e}` or
+//! `\u{200b}`, so hostile names cannot change colours, titles or the cursor, reorder the
+//! text around them, or make two different IDs or names look the same.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-/// Whether `c` must not reach a terminal as-is.
-fn is_unsafe(c: char) -> bool {
+/// Whether `c` must not reach a terminal as-is: C0, DEL and C1 controls, bidi controls, the
+/// line and paragraph separators, and characters that draw nothing.
+///
+/// "Draw nothing" is Unicode's default-ignorable set (soft hyphen, zero-width space and
+/// joiners, word joiner, invisible operators, BOM, Hangul fillers, tag characters, …) plus
+/// the interlinear annotation controls, except the variation selectors (U+FE00–U+FE0F,
+/// U+E0100–U+E01EF, Mongolian U+180B–U+180D and U+180F), which emoji and CJK text need and
+/// which only choose how the character before them looks. The zero-width joiner is shown
+/// too, so a ZWJ emoji sequence (👩‍💻) reads as its parts joined by `\u{200d}`.
+pub fn is_unsafe(c: char) -> bool {
+    if (' '..='~').contains(&c) {
+        return false; // printable ASCII: the common case, decided at once
+    }
     c.is_control() // C0, DEL and C1 (U+0080–U+009F)
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-        || matches!(c, '\u{2028}' | '\u{2029}')
+        || matches!(
+            c,
+            // bidi controls
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            // line and paragraph separators
+            | '\u{2028}' | '\u{2029}'
+            // invisible: soft hyphen, combining grapheme joiner, Hangul fillers, Khmer
+            // inherent vowels, Mongolian vowel separator, zero-width space/non-joiner/joiner,
+            // word joiner, invisible operators, deprecated format controls, BOM, interlinear
+            // annotation, shorthand and musical format controls, tags
+            | '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+            | '\u{17B4}' | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2065}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E00FF}'
+            | '\u{E01F0}'..='\u{E0FFF}'
+        )
 }
 
 /// Replaces every unsafe character by a visible escape (`\x1b`, `\n`, `\u{202e}`).
@@ -135,6 +170,51 @@ mod tests {
         assert_eq!(sanitize("del\u{7f}"), "del\\x7f");
         for s in ["\u{1b}[2J", "\u{1b}P…\u{1b}\\", "\u{85}"] {
             assert!(!sanitize(s).chars().any(is_unsafe), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_become_visible() {
+        // Two IDs that look the same on screen when the invisible characters pass.
+        assert_eq!(sanitize("ab\u{200b}cd"), "ab\\u{200b}cd");
+        assert_eq!(sanitize("\u{feff}id"), "\\u{feff}id");
+        assert_eq!(sanitize("soft\u{ad}hyphen"), "soft\\xadhyphen");
+        assert_eq!(sanitize("a\u{2060}b\u{200c}c"), "a\\u{2060}b\\u{200c}c");
+        assert_eq!(sanitize("👩\u{200d}💻"), "👩\\u{200d}💻");
+        assert_eq!(sanitize("tag\u{e0041}\u{e007f}"), "tag\\u{e0041}\\u{e007f}");
+        for c in [
+            '\u{180e}',
+            '\u{2061}',
+            '\u{2064}',
+            '\u{206a}',
+            '\u{206f}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{e0001}',
+            '\u{e0020}',
+            '\u{3164}',
+            '\u{115f}',
+            '\u{34f}',
+            '\u{1d173}',
+        ] {
+            assert!(is_unsafe(c), "{c:?}");
+            assert!(!sanitize(&c.to_string()).chars().any(is_unsafe), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn emoji_and_scripts_stay_as_they_are() {
+        for s in [
+            "❤\u{fe0f} heart",
+            "葛\u{e0100}",
+            "🚀 release",
+            "数据库备份",
+            "ウェブサーバー",
+            "백업 테스트",
+            "café ñ",
+            "€ ™ — …",
+        ] {
+            assert!(matches!(sanitize(s), Cow::Borrowed(_)), "{s:?}");
         }
     }
 

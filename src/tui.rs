@@ -48,6 +48,8 @@ pub struct HeaderInfo {
     pub project_id: String,
     /// The endpoint's host (and port, if not the default).
     pub endpoint_host: String,
+    /// TLS certificates are not verified (`--insecure`): the header says so in red.
+    pub insecure: bool,
 }
 
 /// How to start the browser.

@@ -241,13 +241,19 @@ async fn list_all_over_ten_thousand_equals_the_full_set_in_every_format() {
             "csv" => {
                 let records = csv::parse(&text);
                 assert_eq!(records[0], csv::COLUMNS);
-                // Names round-trip exactly, commas, quotes, newlines and CJK included.
+                // Names round-trip exactly, commas, quotes, newlines and CJK included;
+                // only a name a spreadsheet would run gets its guarding `'`.
                 let by_id: std::collections::HashMap<&str, &Sharing> = expected
                     .iter()
                     .map(|s| (s.id.as_deref().unwrap(), s))
                     .collect();
                 for r in &records[1..] {
-                    assert_eq!(r[7], by_id[r[0].as_str()].name(), "name of {}", r[0]);
+                    let name = by_id[r[0].as_str()].name();
+                    let written = match name.strip_prefix(['=', '+', '-', '@', '\t', '\r']) {
+                        Some(_) => format!("'{name}"),
+                        None => name.to_owned(),
+                    };
+                    assert_eq!(r[7], written, "name of {}", r[0]);
                 }
                 records[1..].iter().map(|r| r[0].clone()).collect()
             }
@@ -340,6 +346,7 @@ async fn a_set_that_changes_between_pages_is_warned_about() {
         &Filters::default(),
         (SortKey::CreatedAt, SortDir::Desc),
         ExportFormat::Ndjson,
+        vbshare::output::safe::Sink::file(),
         &mut out,
         |p| {
             if p.pages == 1 && !removed {
@@ -664,4 +671,60 @@ async fn config_check_says_ok_against_the_embedded_server_and_shows_what_wins() 
         "{text}"
     );
     assert!(text.contains("profile local in"), "{text}");
+}
+
+/// Piped output stays the data, except that spreadsheet formulas are guarded; tables are
+/// for people and show invisible characters (a name with a zero-width space, a BOM).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn piped_csv_guards_formulas_and_tables_show_invisible_characters() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut csv_text, mut table) = (String::new(), String::new());
+    for direction in [&[][..], &["--shared-with-me"][..]] {
+        for (format, text) in [("csv", &mut csv_text), ("table", &mut table)] {
+            let mut c = vbshare(home.path());
+            c.args(["--demo", "list", "--all", "-o", format])
+                .args(direction);
+            let out = run(c).await;
+            assert!(out.status.success(), "{}", stderr(&out));
+            text.push_str(&stdout(&out));
+        }
+    }
+    let names: Vec<String> = csv::parse(&csv_text)
+        .into_iter()
+        .filter(|r| r[0] != "id")
+        .map(|r| r[7].clone())
+        .collect();
+    assert!(names.contains(&"'=HYPERLINK(\"https://example.invalid\",\"open\")".to_owned()));
+    assert!(!names.iter().any(|n| n.starts_with(['=', '+', '-', '@'])));
+    // Everything else is the server's text, escape bytes and invisible characters included.
+    assert!(names.contains(&"evil\u{1b}[31mred\u{1b}[0m".to_owned()));
+    assert!(names.contains(&"\u{feff}bom-archive".to_owned()));
+    // --csv-raw writes the cell as sent.
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "list", "--all", "-o", "csv", "--csv-raw"]);
+    let raw = stdout(&run(c).await);
+    let raw_names: Vec<String> = csv::parse(&raw).into_iter().map(|r| r[7].clone()).collect();
+    assert!(raw_names.contains(&"=HYPERLINK(\"https://example.invalid\",\"open\")".to_owned()));
+
+    assert!(
+        table.contains("  db-prod-nightly\\u{200b}-2024-03…  "),
+        "{table}"
+    );
+    assert!(table.contains("\\u{feff}bom-archive"));
+    assert!(!table.contains(['\u{200b}', '\u{feff}', '\u{1b}']));
+}
+
+/// The log may hold request details: only its owner may read it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_file_is_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("vbshare.log");
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "count", "--log-file"]).arg(&log);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 }

@@ -1,12 +1,25 @@
 //! RFC 4180 CSV of sharings with the nested backup flattened (`backup.name`, …).
 //!
-//! CSV is data, not display: values are written exactly as the server sent them (names
-//! with commas, quotes, newlines or escape characters round-trip), quoted when needed.
+//! CSV is data, not display: values are written as the server sent them (names with
+//! commas, quotes, newlines or escape characters round-trip), quoted when needed, with two
+//! exceptions that depend on the [`Sink`]:
+//!
+//! - Formula guarding (unless `csv_raw`): a cell that starts with `=`, `+`, `-`, `@`, tab
+//!   or carriage return gets a leading `'`, as OWASP recommends against CSV injection, so
+//!   a spreadsheet shows another tenant's `=HYPERLINK(…)` as text instead of running it.
+//!   Every such cell is guarded, numbers included: the numbers vbshare writes itself
+//!   (sizes, counts) are unsigned and never start with one of these, and a server text
+//!   that looks like `-5` is guarded like any other, as OWASP advises.
+//! - On a terminal, cells are also [`sanitize`]d: escapes and invisible characters are
+//!   shown as visible placeholders, as in the browser.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::api::Sharing;
 use crate::api::time::Timestamp;
+use crate::output::safe::Sink;
+use crate::text::sanitize;
 
 /// The column names, in order.
 pub const COLUMNS: [&str; 23] = [
@@ -36,12 +49,12 @@ pub const COLUMNS: [&str; 23] = [
 ];
 
 /// Writes the header line.
-pub fn write_header(out: &mut impl Write) -> io::Result<()> {
-    write_record(out, COLUMNS.iter().map(|c| (*c).to_owned()))
+pub fn write_header(out: &mut impl Write, sink: Sink) -> io::Result<()> {
+    write_record(out, COLUMNS.iter().map(|c| (*c).to_owned()), sink)
 }
 
 /// Writes one sharing as a record; `null` is an empty field.
-pub fn write_row(out: &mut impl Write, s: &Sharing) -> io::Result<()> {
+pub fn write_row(out: &mut impl Write, s: &Sharing, sink: Sink) -> io::Result<()> {
     let o = |v: Option<&String>| v.cloned().unwrap_or_default();
     let t = |v: Option<&Timestamp>| v.map(|t| t.raw.to_string()).unwrap_or_default();
     let n = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
@@ -75,14 +88,39 @@ pub fn write_row(out: &mut impl Write, s: &Sharing) -> io::Result<()> {
             o(b.service_metadata.as_ref()),
         ]
         .into_iter(),
+        sink,
     )
 }
 
-fn write_record(out: &mut impl Write, fields: impl Iterator<Item = String>) -> io::Result<()> {
+/// Whether a spreadsheet could read `cell` as a formula (OWASP's list of first characters).
+fn is_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// One cell as it is written for `sink`, before quoting.
+fn cell_for(field: &str, sink: Sink) -> Cow<'_, str> {
+    let shown = if sink.terminal {
+        sanitize(field)
+    } else {
+        Cow::Borrowed(field)
+    };
+    if !sink.csv_raw && is_formula(&shown) {
+        Cow::Owned(format!("'{shown}"))
+    } else {
+        shown
+    }
+}
+
+fn write_record(
+    out: &mut impl Write,
+    fields: impl Iterator<Item = String>,
+    sink: Sink,
+) -> io::Result<()> {
     for (i, field) in fields.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
+        let field = cell_for(&field, sink);
         if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ')
         {
             out.write_all(b"\"")?;
@@ -145,7 +183,7 @@ mod tests {
             "esc\u{1b}[31m",
         ];
         let mut out = Vec::new();
-        write_header(&mut out).unwrap();
+        write_header(&mut out, Sink::file()).unwrap();
         for name in names {
             let s = Sharing {
                 id: Some(format!("id-{name}")),
@@ -156,7 +194,7 @@ mod tests {
                 }),
                 ..Sharing::default()
             };
-            write_row(&mut out, &s).unwrap();
+            write_row(&mut out, &s, Sink::file()).unwrap();
         }
         let text = String::from_utf8(out).unwrap();
         let records = parse(&text);
@@ -169,5 +207,112 @@ mod tests {
             assert_eq!(r[9], "3");
             assert_eq!(r[1], "", "null is an empty field");
         }
+    }
+
+    fn named(name: &str) -> Sharing {
+        Sharing {
+            id: Some("e842bf23-1e05-4c2c-b0f9-25222f4686da".into()),
+            backup: Some(Backup {
+                name: Some(name.to_owned()),
+                size: Some(10),
+                ..Backup::default()
+            }),
+            ..Sharing::default()
+        }
+    }
+
+    /// The CSV of one row per name for `sink`, and the parsed name column.
+    fn names_csv(names: &[&str], sink: Sink) -> (String, Vec<String>) {
+        let mut out = Vec::new();
+        write_header(&mut out, sink).unwrap();
+        for name in names {
+            write_row(&mut out, &named(name), sink).unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        let col = COLUMNS.iter().position(|c| *c == "backup.name").unwrap();
+        let parsed = parse(&text)[1..].iter().map(|r| r[col].clone()).collect();
+        (text, parsed)
+    }
+
+    const FORMULAS: [&str; 7] = [
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-5",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+        "=HYPERLINK(\"http://x\",\"y\")",
+    ];
+
+    #[test]
+    fn a_file_keeps_escapes_but_guards_formulas() {
+        let mut names = FORMULAS.to_vec();
+        names.extend([
+            "osc52\u{1b}]52;c;cHduZWQ=\u{7}",
+            "zero\u{200b}width",
+            "a-b=c",
+        ]);
+        let sink = Sink::file();
+        let (text, parsed) = names_csv(&names, sink);
+        for (got, name) in parsed.iter().zip(&FORMULAS) {
+            assert_eq!(*got, format!("'{name}"));
+        }
+        // Everything else is the server's text, escape bytes included.
+        assert_eq!(parsed[7], "osc52\u{1b}]52;c;cHduZWQ=\u{7}");
+        assert_eq!(parsed[8], "zero\u{200b}width");
+        assert_eq!(parsed[9], "a-b=c");
+        assert!(text.contains("\u{1b}]52;"));
+        // Our own columns are untouched.
+        assert!(text.starts_with("id,backup_id,"));
+        assert!(text.contains(",10,"));
+    }
+
+    #[test]
+    fn a_terminal_sees_escapes_and_invisible_characters_as_placeholders() {
+        let sink = Sink {
+            terminal: true,
+            csv_raw: false,
+        };
+        let names = [
+            "osc52\u{1b}]52;c;cHduZWQ=\u{7}",
+            "zero\u{200b}width\u{feff}",
+            "two\nlines",
+            "=cmd|' /C calc'!A0",
+            "\t=1+1",
+        ];
+        let (text, parsed) = names_csv(&names, sink);
+        assert!(
+            !text
+                .chars()
+                .any(|c| crate::text::is_unsafe(c) && c != '\r' && c != '\n')
+        );
+        assert_eq!(
+            text.matches("\r\n").count(),
+            names.len() + 1,
+            "one line per row"
+        );
+        assert_eq!(parsed[0], "osc52\\x1b]52;c;cHduZWQ=\\x07");
+        assert_eq!(parsed[1], "zero\\u{200b}width\\u{feff}");
+        assert_eq!(parsed[2], "two\\nlines");
+        assert_eq!(parsed[3], "'=cmd|' /C calc'!A0");
+        // Shown as `\t=1+1`, which no spreadsheet reads as a formula.
+        assert_eq!(parsed[4], "\\t=1+1");
+    }
+
+    #[test]
+    fn csv_raw_writes_formulas_as_they_are() {
+        let raw = Sink {
+            terminal: false,
+            csv_raw: true,
+        };
+        let (_, parsed) = names_csv(&FORMULAS, raw);
+        assert_eq!(parsed, FORMULAS);
+        let raw_tty = Sink {
+            terminal: true,
+            ..raw
+        };
+        let (text, parsed) = names_csv(&["=1+1", "-5", "esc\u{1b}[2J"], raw_tty);
+        assert_eq!(parsed, ["=1+1", "-5", "esc\\x1b[2J"]);
+        assert!(!text.contains('\u{1b}'));
     }
 }

@@ -128,7 +128,7 @@ struct Gen {
     dates: HashMap<i64, [u8; 10]>,
     /// Volumes seen so far with their AZ; later backups often reuse one.
     volumes: Vec<(String, &'static str)>,
-    specials: [String; 10],
+    specials: [String; 13],
 }
 
 impl Gen {

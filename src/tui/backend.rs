@@ -10,6 +10,7 @@ use crate::api::model::Sharing;
 use crate::api::query::{Filters, SortDir, SortKey};
 use crate::api::{ApiError, Client};
 use crate::export::{ExportError, ExportFormat, Progress, Summary};
+use crate::output::safe::Sink;
 use crate::text::{sanitize, truncate};
 
 /// Everything the browser calls: the reads of [`Fetcher`] plus writes and the export.
@@ -28,13 +29,14 @@ pub trait Backend: Fetcher + Clone {
         is_backup_id: bool,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
 
-    /// Writes every page of `filters` sorted by `sort` to `out` (see
+    /// Writes every page of `filters` sorted by `sort` to `out`, which is `sink` (see
     /// [`crate::export::export_all`]), calling `progress` after each page.
     fn export_all<W: Write + Send>(
         &self,
         filters: &Filters,
         sort: (SortKey, SortDir),
         format: ExportFormat,
+        sink: Sink,
         out: &mut W,
         progress: impl FnMut(Progress) + Send,
     ) -> impl Future<Output = Result<Summary, ExportError>> + Send;
@@ -62,10 +64,11 @@ impl Backend for Client {
         filters: &Filters,
         sort: (SortKey, SortDir),
         format: ExportFormat,
+        sink: Sink,
         out: &mut W,
         progress: impl FnMut(Progress) + Send,
     ) -> impl Future<Output = Result<Summary, ExportError>> + Send {
-        crate::export::export_all(self, filters, sort, format, out, progress)
+        crate::export::export_all(self, filters, sort, format, sink, out, progress)
     }
 }
 

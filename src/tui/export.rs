@@ -19,6 +19,7 @@ use super::backend::Backend;
 use crate::api::ApiError;
 use crate::api::query::{Filters, SortDir, SortKey};
 use crate::export::{ExportError, ExportFormat, Progress};
+use crate::output::safe::Sink;
 
 pub mod pipe;
 
@@ -223,6 +224,8 @@ where
             &job.filters,
             job.sort,
             job.format.export_format(),
+            // A file: exact except for CSV formula guarding.
+            Sink::file(),
             &mut pipe,
             |p| report(ExportEvent::Progress(p)),
         );

@@ -126,6 +126,7 @@ pub fn options() -> Options {
             region: "eu-de".into(),
             project_id: OWN_PROJECT.into(),
             endpoint_host: "127.0.0.1:8780".into(),
+            insecure: false,
         },
         no_color: true,
         ..Options::default()

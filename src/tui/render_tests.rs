@@ -224,12 +224,24 @@ fn too_small() {
 #[test]
 fn no_escape_reaches_the_buffer() {
     let mut app = fixtures::app(160, 48);
-    let objects = vec![sharing_json(0, "a\u{1b}[2Jb\u{9b}c\u{7}")];
-    answer(&mut app, parse(&objects), 1);
-    for keys in ["", "J"] {
+    let objects = vec![
+        sharing_json(0, "a\u{1b}[2Jb\u{9b}c\u{7}"),
+        sharing_json(1, "zero\u{200b}width"),
+        sharing_json(2, "\u{feff}bom\u{ad}soft"),
+    ];
+    answer(&mut app, parse(&objects), 3);
+    for keys in ["", "j", "J"] {
         press(&mut app, keys);
         let text = render(&app, 160, 48);
-        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        assert!(
+            !text.chars().any(|c| c != '\n' && crate::text::is_unsafe(c)),
+            "{text}"
+        );
+        // Invisible characters are shown, so two names that differ never look the same.
+        if keys != "J" {
+            assert!(text.contains("zero\\u{200b}width"), "{text}");
+            assert!(text.contains("\\u{feff}bom\\xadsoft"), "{text}");
+        }
     }
 }
 
@@ -296,4 +308,63 @@ fn long_pages_scroll_to_both_ends() {
         top.lines().nth(header_at + 1).unwrap().starts_with('▶'),
         "{top}"
     );
+}
+
+/// An App of size `w`x`h` showing a page, with TLS unverified and writes refused.
+fn guarded(w: u16, h: u16, no_color: bool) -> App {
+    let mut options = fixtures::options();
+    options.header.insecure = true;
+    options.read_only = true;
+    options.no_color = no_color;
+    let mut app = App::new(&options, fixtures::NOW);
+    let _ = app.update(Msg::Resize(w, h));
+    let _ = app.start();
+    answer(&mut app, page(0, 50), 1234);
+    app
+}
+
+#[test]
+fn insecure_and_read_only_badges() {
+    insta::assert_snapshot!("badges_80x24", render(&guarded(80, 24, true), 80, 24));
+    // The badges survive the narrowest screen the browser draws; the endpoint gives way.
+    for w in [40, 60, 80, 160] {
+        let text = render(&guarded(w, 24, true), w, 24);
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.starts_with(" vbshare  INSECURE   READ-ONLY "),
+            "{w}: {header}"
+        );
+    }
+    // Without them, no badge.
+    let plain = render(&loaded(80, 24), 80, 24);
+    assert!(!plain.contains("INSECURE") && !plain.contains("READ-ONLY"));
+}
+
+#[test]
+fn the_insecure_badge_is_red_and_readable_without_colour() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::{Color, Modifier};
+    for no_color in [false, true] {
+        let app = guarded(80, 24, no_color);
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| super::ui::draw(f, &app)).unwrap();
+        let buf = term.backend().buffer();
+        let at = |word: &str| {
+            let header = super::ui::buffer_text(buf);
+            let col = header.lines().next().unwrap().find(word).unwrap();
+            buf[(u16::try_from(col).unwrap(), 0)].style()
+        };
+        let (insecure, read_only) = (at("INSECURE"), at("READ-ONLY"));
+        if no_color {
+            let uncoloured = |c: Option<Color>| matches!(c, None | Some(Color::Reset));
+            for s in [insecure, read_only] {
+                assert!(uncoloured(s.fg) && uncoloured(s.bg), "{s:?}");
+                assert!(s.add_modifier.contains(Modifier::REVERSED));
+            }
+        } else {
+            assert_eq!(insecure.bg, Some(Color::Red));
+            assert_eq!(read_only.bg, Some(Color::Yellow));
+        }
+    }
 }

@@ -88,6 +88,10 @@ pub struct Theme {
     pub status_unknown: Style,
     /// Keys in the raw JSON view.
     pub json_key: Style,
+    /// The header's `INSECURE` badge (TLS not verified).
+    pub badge_danger: Style,
+    /// The header's `READ-ONLY` badge.
+    pub badge_notice: Style,
 }
 
 impl Theme {
@@ -135,6 +139,14 @@ impl Theme {
             status_bad: s.fg(Color::Red).add_modifier(Modifier::BOLD),
             status_unknown: s.fg(Color::Magenta),
             json_key: s.fg(Color::Cyan),
+            badge_danger: s
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD),
+            badge_notice: s
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
         }
     }
 
@@ -165,6 +177,8 @@ impl Theme {
             status_bad: bold,
             status_unknown: s,
             json_key: s,
+            badge_danger: bold.add_modifier(Modifier::REVERSED),
+            badge_notice: bold.add_modifier(Modifier::REVERSED),
         }
     }
 
@@ -192,6 +206,8 @@ mod tests {
             t.label_focused,
             t.status_bad,
             t.error,
+            t.badge_danger,
+            t.badge_notice,
         ] {
             assert_eq!(style.fg, None);
             assert_eq!(style.bg, None);

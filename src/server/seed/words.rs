@@ -44,7 +44,7 @@ pub(super) const DESCRIPTIONS: [&str; 5] = [
 ];
 
 /// Names placed on the first backups so that every kind appears even in small sets.
-pub(super) fn special_names() -> [String; 10] {
+pub(super) fn special_names() -> [String; 13] {
     [
         "db-prod-nightly-2024-03-01".to_owned(),
         CJK_NAMES[0].to_owned(),
@@ -59,5 +59,10 @@ pub(super) fn special_names() -> [String; 10] {
         "bidi\u{202e}evil".to_owned(),
         "tab\tand\nnewline".to_owned(),
         "DB-PROD-Weekly-Archive".to_owned(),
+        // Looks like the first name: a zero-width space hides in it.
+        "db-prod-nightly\u{200b}-2024-03-01".to_owned(),
+        "\u{feff}bom-archive".to_owned(),
+        // Runs in a spreadsheet unless CSV output guards it.
+        "=HYPERLINK(\"https://example.invalid\",\"open\")".to_owned(),
     ]
 }

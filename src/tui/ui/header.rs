@@ -1,4 +1,5 @@
-//! The header line (product, profile, region, project, endpoint) and the direction tabs.
+//! The header line (product, `INSECURE`/`READ-ONLY` badges, profile, region, project,
+//! endpoint) and the direction tabs.
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
@@ -54,14 +55,28 @@ fn header_line(app: &App, cols: usize) -> Line<'static> {
         ("project", if cols >= 120 { project } else { short_project }),
         ("endpoint", sanitize(&h.endpoint_host).into_owned()),
     ];
+    // Badges come first, so a narrow screen cuts the endpoint, never a warning.
+    let mut badges = Vec::new();
+    if h.insecure {
+        badges.push(Span::styled(" INSECURE ", t.badge_danger));
+    }
+    if app.read_only {
+        badges.push(Span::styled(" READ-ONLY ", t.badge_notice));
+    }
+    let start = 8 + badges.iter().map(|b| 1 + width(&b.content)).sum::<usize>();
     // Labels only when everything fits with them.
-    let full: usize = 8 + items
-        .iter()
-        .map(|(l, v)| 3 + width(l) + 1 + width(v))
-        .sum::<usize>();
+    let full: usize = start
+        + items
+            .iter()
+            .map(|(l, v)| 3 + width(l) + 1 + width(v))
+            .sum::<usize>();
     let labels = full <= cols;
     let mut spans = vec![Span::styled(" vbshare", t.title)];
-    let mut used = 8;
+    for badge in badges {
+        spans.push(Span::raw(" "));
+        spans.push(badge);
+    }
+    let mut used = start;
     for (label, value) in items {
         let label = if labels { label } else { "" };
         if value.is_empty() {
