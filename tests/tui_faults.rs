@@ -431,7 +431,11 @@ fn answered(log: &Path) -> usize {
 
 /// How many injected faults the server still holds (its admin endpoint).
 async fn pending_faults(endpoint: &str) -> u64 {
-    let text = reqwest::get(format!("{endpoint}/__vbshare/faults"))
+    // Never through a proxy the environment may name: the server is on loopback.
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let text = http
+        .get(format!("{endpoint}/__vbshare/faults"))
+        .send()
         .await
         .unwrap()
         .text()
