@@ -60,6 +60,35 @@ impl<'de> Deserialize<'de> for Members<'de> {
     }
 }
 
+/// The strict reading of `backup`: an object or `null`, never the list form serde accepts
+/// for a struct by default.
+pub(super) fn object_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Backup>, D::Error> {
+    struct Obj;
+    impl<'de> Visitor<'de> for Obj {
+        type Value = Backup;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a backup object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Backup, A::Error> {
+            Backup::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    struct Opt;
+    impl<'de> Visitor<'de> for Opt {
+        type Value = Option<Backup>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a backup object or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<Backup>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Backup>, D::Error> {
+            d.deserialize_map(Obj).map(Some)
+        }
+    }
+    d.deserialize_option(Opt)
+}
+
 /// Reads a sharing object (the caller has checked that `text` starts with `{`).
 pub(super) fn sharing(text: &str) -> Result<Sharing, serde_json::Error> {
     use SharingField as S;
@@ -185,19 +214,21 @@ impl Reader {
     }
 }
 
-/// The content of a JSON string, or `None` for any other value.
-fn string(raw: &str) -> Option<String> {
-    if raw.starts_with('"') {
-        serde_json::from_str(raw).ok()
+/// The content of a JSON string, or `None` for any other value (`raw` is valid JSON, so
+/// text between quotes without a backslash is the content as is).
+fn string(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
     } else {
-        None
+        Some(Cow::Borrowed(inner))
     }
 }
 
 /// Text: a JSON string, or a JSON number kept as its text.
 fn text_of(raw: &str) -> Option<String> {
     match raw.as_bytes().first() {
-        Some(b'"') => string(raw),
+        Some(b'"') => string(raw).map(Cow::into_owned),
         Some(b'-' | b'0'..=b'9') => Some(raw.to_owned()),
         _ => None,
     }

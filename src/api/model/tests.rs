@@ -286,6 +286,8 @@ mod properties {
                 .prop_map(Value::from),
             ".{0,10}".prop_map(Value::String),
             Just(Value::String("2017-08-10T12:25:40.480424".into())),
+            prop::sample::select(vec!["", "10", " 0 ", "True", "false", "yes", "1.5"])
+                .prop_map(|s| Value::String(s.to_owned())),
         ];
         let keys = prop::sample::select(vec![
             "id",
@@ -298,6 +300,8 @@ mod properties {
             "object_count",
             "is_incremental",
             "has_dependent_backup",
+            "has_dependent_backups",
+            "deleted",
             "shared",
             "count",
             "x",
@@ -336,6 +340,12 @@ mod properties {
             if let Ok(list) = list {
                 // What parsed keeps the exact text it came from.
                 prop_assert_eq!(list[0].raw.as_ref(), v.to_string());
+                // The strict fast path and the field-by-field reading agree.
+                let text = v.to_string();
+                if let Ok(mut strict) = serde_json::from_str::<Sharing>(&text) {
+                    strict.raw = text.as_str().into();
+                    prop_assert_eq!(&strict, &lenient::sharing(&text).unwrap());
+                }
                 // Every field that did not parse was sent, as it was sent.
                 for u in &list[0].unparsed {
                     prop_assert!(list[0].raw.contains(&*u.raw), "{:?}", u);
