@@ -242,6 +242,9 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 GetFormat::Json => write_json_body(&mut out, &body, sink)?,
                 GetFormat::Table => output::write_detail(&mut out, &one)?,
             }
+            if let Some(note) = output::unparsed_note(std::slice::from_ref(&one)) {
+                eprintln!("{note}");
+            }
             Ok(())
         }
         Some(Command::Config { check, .. }) => {
@@ -295,6 +298,9 @@ async fn list_page(
     if let Some(note) =
         page_note(offset, shown, total).filter(|_| shown > 0 || format == Format::Table)
     {
+        eprintln!("{note}");
+    }
+    if let Some(note) = output::unparsed_note(&rows) {
         eprintln!("{note}");
     }
     Ok(())
@@ -393,6 +399,9 @@ async fn list_all(
     out.flush()?;
     if let Some(w) = summary.consistency_warning() {
         eprintln!("{w}");
+    }
+    if let Some(note) = output::unparsed_note_for(summary.unparsed_fields) {
+        eprintln!("{note}");
     }
     Ok(())
 }

@@ -5,6 +5,12 @@
 //! A set that changes while it is paged is detected, never silently accepted: rows already
 //! written are skipped by ID when a shift brings them back, and the totals from `count`
 //! before and after are compared with the rows written.
+//!
+//! A short page does not end the walk, since a gateway may cap `limit` below what was
+//! asked: the next offset is the previous one plus the rows the server actually returned,
+//! and the walk ends when the rows written reach the count (when `count` answered at the
+//! start), on an empty page, or after [`STALL_PAGES`] pages in a row that brought no new
+//! row (a server that ignores `offset`), which [`Summary::consistency_warning`] reports.
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -15,6 +21,9 @@ use crate::output::safe::{Sink, json_for_terminal};
 
 /// Rows per request when walking every page (the server's maximum).
 pub const PAGE_SIZE: u32 = 1000;
+
+/// Pages in a row without a new row after which a walk stops.
+pub const STALL_PAGES: u64 = 3;
 
 /// Formats for a full export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +56,10 @@ pub struct Summary {
     pub duplicates_skipped: u64,
     pub total_before: Option<u64>,
     pub total_after: Option<u64>,
+    /// The offset where the walk gave up after [`STALL_PAGES`] pages without a new row.
+    pub stalled_at: Option<u64>,
+    /// Fields of the rows written that could not be read (written as sent).
+    pub unparsed_fields: u64,
 }
 
 impl Summary {
@@ -57,6 +70,16 @@ impl Summary {
             _ => false,
         };
         let short = self.total_after.is_some_and(|t| t != self.rows);
+        if let Some(offset) = self.stalled_at {
+            return Some(format!(
+                "warning: stopped at offset {offset}: the server answered {STALL_PAGES} pages in \
+                 a row with only rows already written ({} rows written, count {}); it may \
+                 ignore offset — rows may be missing",
+                self.rows,
+                self.total_before
+                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+            ));
+        }
         if !(changed_total || short || self.duplicates_skipped > 0) {
             return None;
         }
@@ -108,6 +131,7 @@ pub async fn export_all<W: Write>(
     // while memory stays bounded by two pages.
     let mut previous: HashSet<String> = HashSet::new();
     let mut offset: u64 = 0;
+    let mut fruitless: u64 = 0;
     loop {
         let q = ListQuery {
             filters: filters.clone(),
@@ -117,18 +141,30 @@ pub async fn export_all<W: Write>(
             offset: Some(offset),
         };
         let page = client.list(&q).await?;
+        if page.is_empty() {
+            break;
+        }
         let got = page.len() as u64;
+        let written = summary.rows;
         let mut current = HashSet::with_capacity(page.len());
         for s in &page {
             let id = s.id.clone().unwrap_or_default();
-            if !id.is_empty() && (previous.contains(&id) || !current.insert(id)) {
+            // Every ID of this page is remembered, repeated ones too, so that a server
+            // answering the same page again and again finds nothing new on any of them.
+            let repeated = !id.is_empty() && {
+                let before = previous.contains(&id);
+                !current.insert(id) || before
+            };
+            if repeated {
                 summary.duplicates_skipped += 1;
                 continue;
             }
             writer.row(out, s)?;
             summary.rows += 1;
+            summary.unparsed_fields += s.unparsed_fields() as u64;
         }
         summary.pages += 1;
+        // The server's page size, not ours: a gateway may cap `limit`.
         offset += got;
         previous = current;
         progress(Progress {
@@ -136,7 +172,20 @@ pub async fn export_all<W: Write>(
             rows: summary.rows,
             total: summary.total_before,
         });
-        if got < u64::from(PAGE_SIZE) {
+        if summary
+            .total_before
+            .is_some_and(|total| summary.rows >= total)
+        {
+            break;
+        }
+        fruitless = if summary.rows == written {
+            fruitless + 1
+        } else {
+            0
+        };
+        if fruitless >= STALL_PAGES {
+            tracing::warn!(offset, pages = fruitless, "no new rows; export stopped");
+            summary.stalled_at = Some(offset);
             break;
         }
     }

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use crate::api::Sharing;
+use crate::api::model::{BackupField as B, Field, SharingField as S, unparsed_fields};
 use crate::api::time::Timestamp;
 use crate::text::{human_gb, pad, sanitize, width};
 
@@ -26,12 +27,49 @@ const HEADERS: [&str; 7] = [
 /// The longest backup name shown in a table cell.
 const MAX_NAME_COLS: usize = 40;
 
-fn opt(s: Option<&str>) -> String {
-    s.map_or_else(|| "—".to_owned(), |v| sanitize(v).into_owned())
+/// A field's text: its value through `show`, else what was sent marked as unparsed
+/// (`?ten`), else a dash.
+fn shown<T>(
+    s: &Sharing,
+    field: impl Into<Field>,
+    value: Option<T>,
+    show: impl FnOnce(T) -> String,
+) -> String {
+    match (value, s.unparsed(field)) {
+        (Some(v), _) => show(v),
+        (None, Some(u)) => sanitize(&u.marked()).into_owned(),
+        (None, None) => "—".to_owned(),
+    }
 }
 
-fn ts(t: Option<&Timestamp>) -> String {
-    t.map_or_else(|| "—".to_owned(), Timestamp::display_utc)
+fn opt(s: &Sharing, field: impl Into<Field>, v: Option<&String>) -> String {
+    shown(s, field, v, |v| sanitize(v).into_owned())
+}
+
+fn ts(s: &Sharing, field: impl Into<Field>, t: Option<&Timestamp>) -> String {
+    shown(s, field, t, Timestamp::display_utc)
+}
+
+/// The note for stderr when some fields of `rows` could not be read, `None` when all were.
+pub fn unparsed_note(rows: &[Sharing]) -> Option<String> {
+    unparsed_note_for(unparsed_fields(rows) as u64)
+}
+
+/// The same note for a count of unreadable fields (for `list --all`, from
+/// [`crate::export::Summary::unparsed_fields`]).
+pub fn unparsed_note_for(fields: u64) -> Option<String> {
+    let mark = crate::api::model::UNPARSED_MARK;
+    (fields > 0).then(|| {
+        let (n, verb) = if fields == 1 {
+            ("1 field".to_owned(), "was")
+        } else {
+            (format!("{} fields", crate::text::thousands(fields)), "were")
+        };
+        format!(
+            "note: {n} could not be read as documented and {verb} shown as {mark}… in tables; \
+             -o json and -o csv keep them as sent"
+        )
+    })
 }
 
 /// Writes sharings as aligned columns. `share_to_me` picks the "other project" column.
@@ -113,83 +151,125 @@ pub fn write_fixed_row(out: &mut impl Write, s: &Sharing, share_to_me: bool) -> 
 
 fn row_cells(s: &Sharing, share_to_me: bool) -> [String; 7] {
     let b = s.backup.as_ref();
+    let (other, other_field) = if share_to_me {
+        (s.from_project_id.as_ref(), S::FromProjectId)
+    } else {
+        (s.to_project_id.as_ref(), S::ToProjectId)
+    };
     [
-        opt(s.id.as_deref()),
-        crate::text::truncate(&opt(b.and_then(|b| b.name.as_deref())), MAX_NAME_COLS).into_owned(),
-        opt(b.and_then(|b| b.status.as_deref())),
-        b.and_then(|b| b.size)
-            .map_or_else(|| "—".to_owned(), human_gb),
-        opt(if share_to_me {
-            s.from_project_id.as_deref()
-        } else {
-            s.to_project_id.as_deref()
-        }),
-        opt(b.and_then(|b| b.availability_zone.as_deref())),
-        ts(s.created_at.as_ref()),
+        opt(s, S::Id, s.id.as_ref()),
+        crate::text::truncate(
+            &opt(s, B::Name, b.and_then(|b| b.name.as_ref())),
+            MAX_NAME_COLS,
+        )
+        .into_owned(),
+        opt(s, B::Status, b.and_then(|b| b.status.as_ref())),
+        shown(s, B::Size, b.and_then(|b| b.size), human_gb),
+        opt(s, other_field, other),
+        opt(
+            s,
+            B::AvailabilityZone,
+            b.and_then(|b| b.availability_zone.as_ref()),
+        ),
+        ts(s, S::CreatedAt, s.created_at.as_ref()),
     ]
 }
 
 /// Every field of a sharing and its backup as `label  value` lines.
 pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
     let mut v = vec![
-        ("id", opt(s.id.as_deref())),
-        ("backup_id", opt(s.backup_id.as_deref())),
-        ("from_project_id", opt(s.from_project_id.as_deref())),
-        ("to_project_id", opt(s.to_project_id.as_deref())),
-        ("created_at", ts(s.created_at.as_ref())),
-        ("updated_at", ts(s.updated_at.as_ref())),
+        ("id", opt(s, S::Id, s.id.as_ref())),
+        ("backup_id", opt(s, S::BackupId, s.backup_id.as_ref())),
+        (
+            "from_project_id",
+            opt(s, S::FromProjectId, s.from_project_id.as_ref()),
+        ),
+        (
+            "to_project_id",
+            opt(s, S::ToProjectId, s.to_project_id.as_ref()),
+        ),
+        ("created_at", ts(s, S::CreatedAt, s.created_at.as_ref())),
+        ("updated_at", ts(s, S::UpdatedAt, s.updated_at.as_ref())),
     ];
-    if s.deleted.is_some() || s.deleted_at.is_some() {
+    let sent = |f: S| s.unparsed(f).is_some();
+    if s.deleted.is_some() || s.deleted_at.is_some() || sent(S::Deleted) || sent(S::DeletedAt) {
         v.push((
             "deleted",
-            s.deleted.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+            shown(s, S::Deleted, s.deleted, |d| d.to_string()),
         ));
-        v.push(("deleted_at", ts(s.deleted_at.as_ref())));
+        v.push(("deleted_at", ts(s, S::DeletedAt, s.deleted_at.as_ref())));
     }
     let Some(b) = &s.backup else {
-        v.push(("backup", "—".to_owned()));
+        v.push((
+            "backup",
+            shown(s, S::Backup, None::<()>, |()| String::new()),
+        ));
         return v;
     };
-    let num = |n: Option<u64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
-    let flag = |f: Option<bool>| f.map_or_else(|| "—".to_owned(), |f| f.to_string());
+    let num = |f: B, n: Option<u64>| shown(s, f, n, |n| n.to_string());
+    let flag = |f: B, x: Option<bool>| shown(s, f, x, |x| x.to_string());
     v.extend([
-        ("backup.id", opt(b.id.as_deref())),
-        ("backup.name", opt(b.name.as_deref())),
-        ("backup.status", opt(b.status.as_deref())),
+        ("backup.id", opt(s, B::Id, b.id.as_ref())),
+        ("backup.name", opt(s, B::Name, b.name.as_ref())),
+        ("backup.status", opt(s, B::Status, b.status.as_ref())),
         (
             "backup.size",
-            b.size.map_or_else(
-                || "—".to_owned(),
-                |g| {
-                    if g < 1024 {
-                        human_gb(g)
-                    } else {
-                        format!("{} ({g} GB)", human_gb(g))
-                    }
-                },
-            ),
+            shown(s, B::Size, b.size, |g| {
+                if g < 1024 {
+                    human_gb(g)
+                } else {
+                    format!("{} ({g} GB)", human_gb(g))
+                }
+            }),
         ),
-        ("backup.volume_id", opt(b.volume_id.as_deref())),
-        ("backup.snapshot_id", opt(b.snapshot_id.as_deref())),
+        (
+            "backup.volume_id",
+            opt(s, B::VolumeId, b.volume_id.as_ref()),
+        ),
+        (
+            "backup.snapshot_id",
+            opt(s, B::SnapshotId, b.snapshot_id.as_ref()),
+        ),
         (
             "backup.availability_zone",
-            opt(b.availability_zone.as_deref()),
+            opt(s, B::AvailabilityZone, b.availability_zone.as_ref()),
         ),
-        ("backup.container", opt(b.container.as_deref())),
-        ("backup.description", opt(b.description.as_deref())),
-        ("backup.fail_reason", opt(b.fail_reason.as_deref())),
-        ("backup.created_at", ts(b.created_at.as_ref())),
-        ("backup.updated_at", ts(b.updated_at.as_ref())),
-        ("backup.data_timestamp", ts(b.data_timestamp.as_ref())),
-        ("backup.object_count", num(b.object_count)),
-        ("backup.is_incremental", flag(b.is_incremental)),
+        (
+            "backup.container",
+            opt(s, B::Container, b.container.as_ref()),
+        ),
+        (
+            "backup.description",
+            opt(s, B::Description, b.description.as_ref()),
+        ),
+        (
+            "backup.fail_reason",
+            opt(s, B::FailReason, b.fail_reason.as_ref()),
+        ),
+        (
+            "backup.created_at",
+            ts(s, B::CreatedAt, b.created_at.as_ref()),
+        ),
+        (
+            "backup.updated_at",
+            ts(s, B::UpdatedAt, b.updated_at.as_ref()),
+        ),
+        (
+            "backup.data_timestamp",
+            ts(s, B::DataTimestamp, b.data_timestamp.as_ref()),
+        ),
+        ("backup.object_count", num(B::ObjectCount, b.object_count)),
+        (
+            "backup.is_incremental",
+            flag(B::IsIncremental, b.is_incremental),
+        ),
         (
             "backup.has_dependent_backups",
-            flag(b.has_dependent_backups),
+            flag(B::HasDependentBackups, b.has_dependent_backups),
         ),
         (
             "backup.service_metadata",
-            opt(b.service_metadata.as_deref()),
+            opt(s, B::ServiceMetadata, b.service_metadata.as_ref()),
         ),
     ]);
     v
@@ -271,6 +351,59 @@ mod tests {
                 .ends_with(" e842bf23\\u{200b}-1e05"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn unparsed_fields_show_as_sent_and_marked() {
+        let rows = parse_list(
+            r#"{"shared":[{"id":"a","created_at":"","to_project_id":7,"backup":{"name":"n","size":"ten","status":{"s":1},"is_incremental":"yes"}},{"id":"b","backup":{"size":"10"}}]}"#,
+        )
+        .unwrap();
+        let t = table(&rows, false);
+        let lines: Vec<&str> = t.lines().collect();
+        let col = |name: &str| lines[0].find(name).unwrap();
+        assert_eq!(&lines[1][col("STATUS")..col("STATUS") + 8], r#"?{"s":1}"#);
+        assert!(lines[1].contains("?ten  7"), "{t}");
+        assert!(lines[1].ends_with(r#"?"""#), "{t}");
+        // A number sent as a string is a number, so nothing is marked.
+        assert!(lines[2].contains("10 GB") && !lines[2].contains('?'), "{t}");
+        let f = fields(&rows[0]);
+        let get = |k: &str| f.iter().find(|(key, _)| *key == k).unwrap().1.as_str();
+        assert_eq!(get("backup.size"), "?ten");
+        assert_eq!(get("backup.is_incremental"), "?yes");
+        assert_eq!(get("created_at"), r#"?"""#);
+        assert_eq!(get("backup.updated_at"), "—");
+        let mut streamed = Vec::new();
+        write_fixed_row(&mut streamed, &rows[0], false).unwrap();
+        assert!(String::from_utf8(streamed).unwrap().contains("?ten"));
+        let gone = parse_list(r#"{"shared":[{"id":"c","backup":"gone"}]}"#).unwrap();
+        assert_eq!(
+            fields(&gone[0]).last().unwrap(),
+            &("backup", "?gone".to_owned())
+        );
+    }
+
+    #[test]
+    fn unparsed_note_counts_fields_once() {
+        let rows = parse_list(
+            r#"{"shared":[{"created_at":"","backup":{"size":"ten"}},{"backup":{"size":"1"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(unparsed_note(&rows[1..]), None);
+        let note = unparsed_note(&rows).unwrap();
+        assert!(
+            note.starts_with("note: 2 fields could not be read"),
+            "{note}"
+        );
+        assert!(note.contains("shown as ?… in tables"), "{note}");
+        assert!(unparsed_note(&rows[..1]).unwrap().contains("2 fields"));
+        assert!(
+            unparsed_note_for(1)
+                .unwrap()
+                .starts_with("note: 1 field could not be read as documented and was shown")
+        );
+        let many = unparsed_note_for(1_234).unwrap();
+        assert!(many.contains("1,234 fields could") && many.contains("and were shown"));
     }
 
     #[test]

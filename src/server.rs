@@ -29,7 +29,8 @@
 //!   `container_format`, `disk_format` (accepted; no backup has them, so the order is the
 //!   sharing ID). Default `created_at` `desc`. Every key is completed by the sharing ID, and
 //!   `desc` reverses the whole order, so pages never overlap or skip.
-//! - `limit` defaults to 1000 and is capped at 1000; `limit=0` gives an empty list;
+//! - `limit` defaults to 1000 and is capped at 1000 (or lower, as some gateways do, after
+//!   [`RunningServer::cap_limit`]); `limit=0` gives an empty list;
 //!   `offset` past the end gives an empty list. `count` takes the eight filters (it ignores
 //!   sort and page) and always equals the length of the unpaged list.
 //! - Query values are `%XX`-decoded only (`+` is a plus); an empty value means "not given";
@@ -104,6 +105,7 @@ mod store;
 use std::fmt;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -160,6 +162,9 @@ impl Default for ServerConfig {
 /// State shared by all requests.
 pub(crate) struct Shared {
     pub(crate) config: ServerConfig,
+    /// The largest page a list call answers ([`MAX_LIMIT`] unless a test caps it lower
+    /// with [`RunningServer::cap_limit`]).
+    pub(crate) max_limit: AtomicUsize,
     pub(crate) store: RwLock<store::Store>,
     pub(crate) tokens: auth::Tokens,
     pub(crate) faults: faults::FaultQueue,
@@ -205,6 +210,14 @@ impl RunningServer {
     /// Makes the next `times` VBS requests answer with `fault` (after any queued before).
     pub fn inject(&self, fault: Fault, times: u32) {
         self.shared.faults.push(fault, times);
+    }
+
+    /// Answers list calls with at most `max` rows (at most [`MAX_LIMIT`]) whatever `limit`
+    /// asks for, as a gateway that caps page sizes does; for tests of paging.
+    pub fn cap_limit(&self, max: usize) {
+        self.shared
+            .max_limit
+            .store(max.min(MAX_LIMIT), Ordering::Relaxed);
     }
 
     /// Issues a token for `project_id` valid for `ttl_secs` from now (negative: already
@@ -256,6 +269,7 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
     let shared = Arc::new(Shared {
         ids: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5EED_5EED)),
         config,
+        max_limit: AtomicUsize::new(MAX_LIMIT),
         store: RwLock::new(store),
         tokens: auth::Tokens::new(),
         faults: faults::FaultQueue::default(),

@@ -556,10 +556,7 @@ async fn unreadable_success_bodies_are_body_errors() {
     for (body, expect) in [
         ("", "empty"),
         ("<html>oops</html>", "not JSON"),
-        (
-            r#"{"shared":[{"id":"a","backup":{"size":"big"}}]}"#,
-            "sharing 0",
-        ),
+        (r#"{"shared":[{"id":"a"},"b"]}"#, "sharing 1"),
         (r#"{"shared":{"id":"x"}}"#, "should be a list"),
         (r#"{"shared":[{"id":"#, "not JSON"),
     ] {
@@ -576,6 +573,19 @@ async fn unreadable_success_bodies_are_body_errors() {
         );
         assert!(e.to_string().contains(expect), "{body}: {e}");
     }
+    // A field of the wrong type is not an unreadable body: the row is listed.
+    let script = Script::default();
+    script.push(reply(
+        200,
+        r#"{"shared":[{"id":"a","backup":{"size":"big"}}]}"#,
+    ));
+    let endpoint = start(&script).await;
+    let rows = token_client(&endpoint)
+        .list(&ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(rows[0].id.as_deref(), Some("a"));
+    assert_eq!(rows[0].unparsed_fields(), 1);
 }
 
 #[tokio::test]

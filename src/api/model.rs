@@ -1,15 +1,41 @@
-//! The serde model of backup sharings, tolerant of everything VBS is known to send.
+//! The model of backup sharings, tolerant of everything VBS is known to send.
 //!
-//! Every field is optional (VBS sends `null` for ints, bools and timestamps alike), both
-//! spellings of `has_dependent_backups` are read, and each sharing keeps the exact JSON
-//! text it came from in [`Sharing::raw`], unknown fields included, for the raw view and
-//! byte-exact JSON output.
+//! A record never fails its page because of one field. Every field is optional (VBS sends
+//! `null` for ints, bools and timestamps alike), both spellings of `has_dependent_backups`
+//! are read, and each sharing keeps the exact JSON text it came from in [`Sharing::raw`],
+//! unknown fields included, for the raw view and byte-exact JSON output.
+//!
+//! # Fields that do not parse
+//!
+//! The legacy service sends empty strings, numbers as strings and other surprises where the
+//! docs promise a type. [`Sharing::from_raw`] reads each field on its own:
+//!
+//! | field type | read as the value | anything else (unparsed) |
+//! |---|---|---|
+//! | whole number (`size`, `object_count`) | a JSON integer ≥ 0, or a string of ASCII digits with optional surrounding whitespace (`"10"`, `" 0 "`) | `"ten"`, `""`, `-1`, `1.5`, `1e3`, `true`, objects |
+//! | boolean | `true`/`false`, or the strings `"true"`/`"false"` in any case, surrounding whitespace ignored | `1`, `0`, `"yes"`, `""`, objects |
+//! | timestamp | a string [`Timestamp::parse`] accepts | `""`, `"yesterday"`, numbers, objects |
+//! | text | a JSON string, or a JSON number (kept as its text: `123` reads `"123"`) | `true`, objects, lists |
+//! | `backup` | an object (its fields read by the same rules) | anything but an object or `null` |
+//!
+//! `null` and an absent field are `None` and not counted. An unparsed field is `None` too,
+//! and the sharing records it in [`Sharing::unparsed`] with the JSON text of the value as
+//! sent. Keeping `Option<T>` plus that side list, rather than a three-state field type,
+//! keeps every consumer that compares, sorts or filters by a field (the embedded server,
+//! status colours, page arithmetic) unchanged and correct: an unknown value is `None`, and
+//! `None` never meets a condition. Only the few places that *show* a field ask
+//! [`Sharing::unparsed`] for the text to show instead, marked by [`Unparsed::marked`].
+//!
+//! Only a body that is not JSON, or not the documented envelope (`{"shared": [...]}` with
+//! object items), is an error ([`BodyError`]).
 
 use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::time::Timestamp;
+
+mod lenient;
 
 /// The backup statuses VBS documents, in the order the UI cycles through them.
 pub const STATUSES: [&str; 6] = [
@@ -22,6 +48,10 @@ pub const STATUSES: [&str; 6] = [
 ];
 
 /// One backup sharing: a backup of `from_project_id` made visible to `to_project_id`.
+///
+/// Its `Deserialize` is the strict, documented shape, used as the fast path: read what a
+/// server sends with [`Sharing::from_raw`] (or [`parse_list`], [`parse_one`]), which falls
+/// back to reading field by field when the strict reading fails.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Sharing {
@@ -35,11 +65,18 @@ pub struct Sharing {
     pub deleted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::object_or_null"
+    )]
     pub backup: Option<Backup>,
     /// The object exactly as the server sent it (empty when built locally).
     #[serde(skip)]
     pub raw: Box<str>,
+    /// The fields (of the sharing and of its backup) that were sent but could not be read
+    /// as their documented type, in field order; each is `None` above.
+    #[serde(skip)]
+    pub unparsed: Vec<Unparsed>,
 }
 
 /// The source backup nested in a sharing.
@@ -62,14 +99,149 @@ pub struct Backup {
     pub data_timestamp: Option<Timestamp>,
     pub object_count: Option<u64>,
     pub is_incremental: Option<bool>,
-    /// Read from `has_dependent_backups` or the documented `has_dependent_backup`.
+    /// Read from `has_dependent_backups` or the documented `has_dependent_backup` (the
+    /// former wins when both are sent).
     #[serde(alias = "has_dependent_backup")]
     pub has_dependent_backups: Option<bool>,
     pub service_metadata: Option<String>,
 }
 
+/// A typed field of a sharing itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SharingField {
+    Id,
+    BackupId,
+    FromProjectId,
+    ToProjectId,
+    CreatedAt,
+    UpdatedAt,
+    Deleted,
+    DeletedAt,
+    /// The whole `backup`, when it is not an object.
+    Backup,
+}
+
+/// A typed field of the backup inside a sharing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BackupField {
+    Id,
+    Name,
+    Status,
+    Size,
+    VolumeId,
+    SnapshotId,
+    AvailabilityZone,
+    Container,
+    Description,
+    FailReason,
+    CreatedAt,
+    UpdatedAt,
+    DataTimestamp,
+    ObjectCount,
+    IsIncremental,
+    HasDependentBackups,
+    ServiceMetadata,
+}
+
+/// Any typed field of a sharing, its backup's included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Sharing(SharingField),
+    Backup(BackupField),
+}
+
+impl From<SharingField> for Field {
+    fn from(f: SharingField) -> Self {
+        Field::Sharing(f)
+    }
+}
+
+impl From<BackupField> for Field {
+    fn from(f: BackupField) -> Self {
+        Field::Backup(f)
+    }
+}
+
+impl Field {
+    /// The field's path in the JSON, as CSV columns and detail labels name it
+    /// (`created_at`, `backup.size`).
+    pub fn path(self) -> &'static str {
+        use BackupField as B;
+        use SharingField as S;
+        match self {
+            Field::Sharing(f) => match f {
+                S::Id => "id",
+                S::BackupId => "backup_id",
+                S::FromProjectId => "from_project_id",
+                S::ToProjectId => "to_project_id",
+                S::CreatedAt => "created_at",
+                S::UpdatedAt => "updated_at",
+                S::Deleted => "deleted",
+                S::DeletedAt => "deleted_at",
+                S::Backup => "backup",
+            },
+            Field::Backup(f) => match f {
+                B::Id => "backup.id",
+                B::Name => "backup.name",
+                B::Status => "backup.status",
+                B::Size => "backup.size",
+                B::VolumeId => "backup.volume_id",
+                B::SnapshotId => "backup.snapshot_id",
+                B::AvailabilityZone => "backup.availability_zone",
+                B::Container => "backup.container",
+                B::Description => "backup.description",
+                B::FailReason => "backup.fail_reason",
+                B::CreatedAt => "backup.created_at",
+                B::UpdatedAt => "backup.updated_at",
+                B::DataTimestamp => "backup.data_timestamp",
+                B::ObjectCount => "backup.object_count",
+                B::IsIncremental => "backup.is_incremental",
+                B::HasDependentBackups => "backup.has_dependent_backups",
+                B::ServiceMetadata => "backup.service_metadata",
+            },
+        }
+    }
+}
+
+/// A field that was sent but could not be read as its documented type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unparsed {
+    pub field: Field,
+    /// The JSON text of the value exactly as sent: `""`, `"ten"`, `{"a":1}`, `1`.
+    pub raw: Box<str>,
+}
+
+/// What marks an unparsed value wherever one is shown (`?ten`).
+pub const UNPARSED_MARK: &str = "?";
+
+impl Unparsed {
+    /// The value as plain text, as CSV writes it: a JSON string's content (`""` is empty,
+    /// `"ten"` is `ten`), anything else its JSON text (`{"a":1}`, `true`).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        if self.raw.starts_with('"')
+            && let Ok(s) = serde_json::from_str::<String>(&self.raw)
+        {
+            return s.into();
+        }
+        std::borrow::Cow::Borrowed(&self.raw)
+    }
+
+    /// The value as tables and the detail pane show it: [`UNPARSED_MARK`] and its text
+    /// (`?ten`), or its JSON text where the text would be blank (`?""`). Server text:
+    /// sanitise before display.
+    pub fn marked(&self) -> String {
+        let text = self.text();
+        if text.trim().is_empty() {
+            format!("{UNPARSED_MARK}{}", self.raw)
+        } else {
+            format!("{UNPARSED_MARK}{text}")
+        }
+    }
+}
+
 impl Sharing {
-    /// Parses one sharing object and keeps its text as [`Sharing::raw`].
+    /// Parses one sharing object and keeps its text as [`Sharing::raw`]; fails only when
+    /// `raw` is not an object (see the module docs for how each field is read).
     pub fn from_raw(raw: &RawValue) -> Result<Self, serde_json::Error> {
         let text = raw.get();
         if !text.starts_with('{') {
@@ -78,9 +250,16 @@ impl Sharing {
                 json_kind(text)
             )));
         }
-        let mut sharing: Sharing = serde_json::from_str(text)?;
-        sharing.raw = text.into();
-        Ok(sharing)
+        // Nearly every record has the documented shape: read it in one pass, and only
+        // when that fails, field by field. Both readings agree wherever the strict one
+        // succeeds (a property test checks it).
+        match serde_json::from_str::<Sharing>(text) {
+            Ok(mut sharing) => {
+                sharing.raw = text.into();
+                Ok(sharing)
+            }
+            Err(_) => lenient::sharing(text),
+        }
     }
 
     /// The sharing as JSON: the server's exact text when there is one.
@@ -107,6 +286,42 @@ impl Sharing {
             .and_then(|b| b.status.as_deref())
             .unwrap_or("")
     }
+
+    /// What was sent for `field` when it could not be read (the field itself is `None`).
+    pub fn unparsed(&self, field: impl Into<Field>) -> Option<&Unparsed> {
+        let field = field.into();
+        self.unparsed.iter().find(|u| u.field == field)
+    }
+
+    /// How many of this sharing's fields could not be read.
+    pub fn unparsed_fields(&self) -> usize {
+        self.unparsed.len()
+    }
+}
+
+/// How many fields of `rows` could not be read, in all.
+pub fn unparsed_fields(rows: &[Sharing]) -> usize {
+    rows.iter().map(Sharing::unparsed_fields).sum()
+}
+
+/// Logs once, for one answer, how many fields could not be read and which.
+fn log_unparsed(rows: &[Sharing]) {
+    let count = unparsed_fields(rows);
+    if count == 0 {
+        return;
+    }
+    let mut paths: Vec<&str> = rows
+        .iter()
+        .flat_map(|s| s.unparsed.iter().map(|u| u.field.path()))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    tracing::warn!(
+        count,
+        rows = rows.len(),
+        fields = %paths.join(", "),
+        "fields could not be read as documented; shown as unknown, kept as sent in the raw JSON"
+    );
 }
 
 /// Describes the JSON value starting `text` for error messages.
@@ -169,19 +384,23 @@ pub fn parse_list(body: &str) -> Result<Vec<Sharing>, BodyError> {
             json_kind(shared.get())
         ))
     })?;
-    items
+    let rows = items
         .into_iter()
         .enumerate()
         .map(|(index, raw)| {
             Sharing::from_raw(raw).map_err(|source| BodyError::Item { index, source })
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    log_unparsed(&rows);
+    Ok(rows)
 }
 
 /// Parses a get-one answer: `{"shared": Sharing}`.
 pub fn parse_one(body: &str) -> Result<Sharing, BodyError> {
     let shared = envelope(body)?;
-    Sharing::from_raw(shared).map_err(|source| BodyError::Item { index: 0, source })
+    let one = Sharing::from_raw(shared).map_err(|source| BodyError::Item { index: 0, source })?;
+    log_unparsed(std::slice::from_ref(&one));
+    Ok(one)
 }
 
 /// Parses a count answer: `{"count": N}`.
@@ -202,9 +421,12 @@ pub fn parse_count(body: &str) -> Result<u64, BodyError> {
     })?;
     match parsed.count {
         None | Some(serde_json::Value::Null) => Err(BodyError::MissingField("count")),
-        Some(v) => v.as_u64().ok_or_else(|| {
-            BodyError::Shape(format!("\"count\" should be a whole number, found {v}"))
-        }),
+        Some(v) => v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(lenient::whole_number))
+            .ok_or_else(|| {
+                BodyError::Shape(format!("\"count\" should be a whole number, found {v}"))
+            }),
     }
 }
 
@@ -222,172 +444,4 @@ pub struct ShareTargets {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-
-    fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
-    }
-
-    #[test]
-    fn doc_list_parses_with_nulls() {
-        let list = parse_list(&fixture("doc_list_response.json")).unwrap();
-        assert_eq!(list.len(), 2);
-        let first = &list[0];
-        assert_eq!(
-            first.id.as_deref(),
-            Some("e842bf23-1e05-4c2c-b0f9-25222f4686da")
-        );
-        assert_eq!(first.name(), "lbf");
-        let backup = first.backup.as_ref().unwrap();
-        assert_eq!(backup.size, Some(1));
-        assert_eq!(backup.object_count, None);
-        assert_eq!(backup.is_incremental, None);
-        assert_eq!(list[1].updated_at, None);
-        assert!(first.raw.contains("\"service_metadata\": null"));
-    }
-
-    #[test]
-    fn doc_get_create_and_count_parse() {
-        let one = parse_one(&fixture("doc_get_response.json")).unwrap();
-        assert_eq!(one.backup.unwrap().object_count, Some(0));
-        let created = parse_list(&fixture("doc_create_response.json")).unwrap();
-        assert_eq!(
-            created[0].to_project_id.as_deref(),
-            Some("722513ed0a324dadaabe5b2d0fe848c9")
-        );
-        assert_eq!(created[0].deleted, None);
-        assert!(created[0].backup.is_none());
-        assert_eq!(parse_count(&fixture("doc_count_response.json")).unwrap(), 2);
-        let req: ShareRequest = serde_json::from_str(&fixture("doc_create_request.json")).unwrap();
-        assert_eq!(req.shared.to_project_ids.len(), 2);
-    }
-
-    #[test]
-    fn absent_fields_and_both_dependent_spellings() {
-        let a = parse_one(r#"{"shared":{"backup":{"has_dependent_backup":true}}}"#).unwrap();
-        assert_eq!(a.backup.unwrap().has_dependent_backups, Some(true));
-        let b = parse_one(r#"{"shared":{"backup":{"has_dependent_backups":false}}}"#).unwrap();
-        assert_eq!(b.backup.unwrap().has_dependent_backups, Some(false));
-        let empty = parse_one(r#"{"shared":{}}"#).unwrap();
-        assert_eq!(empty.id, None);
-        assert_eq!(empty.name(), "");
-    }
-
-    #[test]
-    fn unknown_fields_are_kept_verbatim() {
-        let body = r#"{"shared":[{"id":"x","extra":{"nested":[1,2]},"backup":{"new_field":7}}]}"#;
-        let list = parse_list(body).unwrap();
-        assert_eq!(
-            &*list[0].raw,
-            r#"{"id":"x","extra":{"nested":[1,2]},"backup":{"new_field":7}}"#
-        );
-        assert_eq!(list[0].to_json(), &*list[0].raw);
-    }
-
-    #[test]
-    fn timestamps_in_every_form() {
-        let body = r#"{"shared":{"created_at":"2017-08-10T12:25:40Z","updated_at":"2017-08-10T12:25:40.000+00:00","backup":{"created_at":"2017-08-10T12:25:40.1"}}}"#;
-        let s = parse_one(body).unwrap();
-        assert_eq!(s.created_at, s.updated_at);
-        assert_eq!(s.backup.unwrap().created_at.unwrap().nanos, 100_000_000);
-    }
-
-    #[test]
-    fn wrong_shapes_are_clean_errors() {
-        assert!(matches!(parse_list(""), Err(BodyError::Empty)));
-        assert!(matches!(
-            parse_list("<html>502</html>"),
-            Err(BodyError::NotJson(_))
-        ));
-        assert!(matches!(
-            parse_list(r#"{"shared":[{"id":"#),
-            Err(BodyError::NotJson(_))
-        ));
-        assert!(matches!(
-            parse_list("{}"),
-            Err(BodyError::MissingField("shared"))
-        ));
-        let e = parse_list(r#"{"shared":{"id":"x"}}"#).unwrap_err();
-        assert!(
-            e.to_string().contains("should be a list, found an object"),
-            "{e}"
-        );
-        let e = parse_list(r#"{"shared":[{"backup":{"size":"10"}}]}"#).unwrap_err();
-        assert!(e.to_string().starts_with("sharing 0:"), "{e}");
-        let e = parse_list(r#"{"shared":[7]}"#).unwrap_err();
-        assert!(e.to_string().contains("found a number"), "{e}");
-        assert!(parse_count(r#"{"count":null}"#).is_err());
-        assert!(parse_count(r#"{"count":"3"}"#).is_err());
-        assert!(parse_count("[]").is_err());
-    }
-
-    mod properties {
-        use super::super::*;
-        use proptest::prelude::*;
-        use serde_json::{Map, Value, json};
-
-        fn json_value() -> impl Strategy<Value = Value> {
-            let leaf = prop_oneof![
-                Just(Value::Null),
-                any::<bool>().prop_map(Value::Bool),
-                any::<i64>().prop_map(Value::from),
-                any::<f64>()
-                    .prop_filter("finite", |f| f.is_finite())
-                    .prop_map(Value::from),
-                ".{0,10}".prop_map(Value::String),
-                Just(Value::String("2017-08-10T12:25:40.480424".into())),
-            ];
-            let keys = prop::sample::select(vec![
-                "id",
-                "backup",
-                "name",
-                "size",
-                "status",
-                "created_at",
-                "updated_at",
-                "object_count",
-                "is_incremental",
-                "has_dependent_backup",
-                "shared",
-                "count",
-                "x",
-            ]);
-            leaf.prop_recursive(4, 48, 6, move |inner| {
-                prop_oneof![
-                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-                    proptest::collection::vec((keys.clone(), inner), 0..6).prop_map(|kv| {
-                        Value::Object(
-                            kv.into_iter()
-                                .map(|(k, v)| (k.to_owned(), v))
-                                .collect::<Map<_, _>>(),
-                        )
-                    }),
-                ]
-            })
-        }
-
-        proptest! {
-            #[test]
-            fn any_json_is_a_sharing_or_a_clean_error(v in json_value()) {
-                for body in [
-                    json!({ "shared": [v.clone()] }).to_string(),
-                    json!({ "shared": v.clone() }).to_string(),
-                    json!({ "count": v.clone() }).to_string(),
-                    v.to_string(),
-                ] {
-                    // Neither panics; errors carry a message.
-                    if let Err(e) = parse_list(&body) { prop_assert!(!e.to_string().is_empty()); }
-                    if let Err(e) = parse_one(&body) { prop_assert!(!e.to_string().is_empty()); }
-                    if let Err(e) = parse_count(&body) { prop_assert!(!e.to_string().is_empty()); }
-                }
-                if let Ok(list) = parse_list(&json!({ "shared": [v.clone()] }).to_string()) {
-                    // What parsed keeps the exact text it came from.
-                    prop_assert_eq!(list[0].raw.as_ref(), v.to_string());
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::api::Sharing;
+use crate::api::model::{Backup, BackupField as B, Field, SharingField as S};
 use crate::api::time::Timestamp;
 use crate::output::safe::Sink;
 use crate::text::sanitize;
@@ -53,39 +54,47 @@ pub fn write_header(out: &mut impl Write, sink: Sink) -> io::Result<()> {
     write_record(out, COLUMNS.iter().map(|c| (*c).to_owned()), sink)
 }
 
-/// Writes one sharing as a record; `null` is an empty field.
+/// Writes one sharing as a record; `null` is an empty field, and a field that could not
+/// be read is written as sent (a string's content, else its JSON text: `""` is an empty
+/// field, `"ten"` is `ten`, `{"a":1}` is `{"a":1}`).
 pub fn write_row(out: &mut impl Write, s: &Sharing, sink: Sink) -> io::Result<()> {
-    let o = |v: Option<&String>| v.cloned().unwrap_or_default();
-    let t = |v: Option<&Timestamp>| v.map(|t| t.raw.to_string()).unwrap_or_default();
-    let n = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
-    let f = |v: Option<bool>| v.map(|b| b.to_string()).unwrap_or_default();
-    let b = s.backup.clone().unwrap_or_default();
+    let sent = |f: Field| {
+        s.unparsed(f)
+            .map(|u| u.text().into_owned())
+            .unwrap_or_default()
+    };
+    let o = |f: Field, v: Option<&String>| v.cloned().unwrap_or_else(|| sent(f));
+    let t = |f: Field, v: Option<&Timestamp>| v.map_or_else(|| sent(f), |t| t.raw.to_string());
+    let n = |f: Field, v: Option<u64>| v.map_or_else(|| sent(f), |n| n.to_string());
+    let fl = |f: Field, v: Option<bool>| v.map_or_else(|| sent(f), |b| b.to_string());
+    let none = Backup::default();
+    let b = s.backup.as_ref().unwrap_or(&none);
     write_record(
         out,
         [
-            o(s.id.as_ref()),
-            o(s.backup_id.as_ref()),
-            o(s.from_project_id.as_ref()),
-            o(s.to_project_id.as_ref()),
-            t(s.created_at.as_ref()),
-            t(s.updated_at.as_ref()),
-            o(b.id.as_ref()),
-            o(b.name.as_ref()),
-            o(b.status.as_ref()),
-            n(b.size),
-            o(b.volume_id.as_ref()),
-            o(b.snapshot_id.as_ref()),
-            o(b.availability_zone.as_ref()),
-            o(b.container.as_ref()),
-            o(b.description.as_ref()),
-            o(b.fail_reason.as_ref()),
-            t(b.created_at.as_ref()),
-            t(b.updated_at.as_ref()),
-            t(b.data_timestamp.as_ref()),
-            n(b.object_count),
-            f(b.is_incremental),
-            f(b.has_dependent_backups),
-            o(b.service_metadata.as_ref()),
+            o(S::Id.into(), s.id.as_ref()),
+            o(S::BackupId.into(), s.backup_id.as_ref()),
+            o(S::FromProjectId.into(), s.from_project_id.as_ref()),
+            o(S::ToProjectId.into(), s.to_project_id.as_ref()),
+            t(S::CreatedAt.into(), s.created_at.as_ref()),
+            t(S::UpdatedAt.into(), s.updated_at.as_ref()),
+            o(B::Id.into(), b.id.as_ref()),
+            o(B::Name.into(), b.name.as_ref()),
+            o(B::Status.into(), b.status.as_ref()),
+            n(B::Size.into(), b.size),
+            o(B::VolumeId.into(), b.volume_id.as_ref()),
+            o(B::SnapshotId.into(), b.snapshot_id.as_ref()),
+            o(B::AvailabilityZone.into(), b.availability_zone.as_ref()),
+            o(B::Container.into(), b.container.as_ref()),
+            o(B::Description.into(), b.description.as_ref()),
+            o(B::FailReason.into(), b.fail_reason.as_ref()),
+            t(B::CreatedAt.into(), b.created_at.as_ref()),
+            t(B::UpdatedAt.into(), b.updated_at.as_ref()),
+            t(B::DataTimestamp.into(), b.data_timestamp.as_ref()),
+            n(B::ObjectCount.into(), b.object_count),
+            fl(B::IsIncremental.into(), b.is_incremental),
+            fl(B::HasDependentBackups.into(), b.has_dependent_backups),
+            o(B::ServiceMetadata.into(), b.service_metadata.as_ref()),
         ]
         .into_iter(),
         sink,
@@ -167,7 +176,6 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Backup;
 
     #[test]
     fn hard_names_round_trip() {
@@ -314,5 +322,28 @@ mod tests {
         let (text, parsed) = names_csv(&["=1+1", "-5", "esc\u{1b}[2J"], raw_tty);
         assert_eq!(parsed, ["=1+1", "-5", "esc\\x1b[2J"]);
         assert!(!text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn unparsed_fields_are_written_as_sent() {
+        let rows = crate::api::model::parse_list(
+            r#"{"shared":[{"id":"a","created_at":"","backup":{"size":"ten","object_count":"0","is_incremental":1,"name":{"x":[1, 2]},"data_timestamp":"yesterday"}}]}"#,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write_header(&mut out, Sink::default()).unwrap();
+        write_row(&mut out, &rows[0], Sink::default()).unwrap();
+        let records = parse(&String::from_utf8(out).unwrap());
+        let cell = |name: &str| {
+            let i = COLUMNS.iter().position(|c| *c == name).unwrap();
+            records[1][i].clone()
+        };
+        assert_eq!(cell("id"), "a");
+        assert_eq!(cell("created_at"), "");
+        assert_eq!(cell("backup.size"), "ten");
+        assert_eq!(cell("backup.object_count"), "0");
+        assert_eq!(cell("backup.is_incremental"), "1");
+        assert_eq!(cell("backup.name"), r#"{"x":[1, 2]}"#);
+        assert_eq!(cell("backup.data_timestamp"), "yesterday");
     }
 }

@@ -195,7 +195,10 @@ fn answer(
     let write = || shared.store.write().unwrap_or_else(PoisonError::into_inner);
     match call {
         Call::List => {
-            let p = params::list_params(&pairs)?;
+            let mut p = params::list_params(&pairs)?;
+            p.limit = p
+                .limit
+                .min(shared.max_limit.load(std::sync::atomic::Ordering::Relaxed));
             Ok(ok(read().list_json(project, &p)?))
         }
         Call::Count => {

@@ -272,6 +272,11 @@ impl App {
         self.rows.get(self.selected)
     }
 
+    /// How many fields of the page on screen could not be read (shown as `?…`).
+    pub fn unparsed_fields(&self) -> usize {
+        crate::api::model::unparsed_fields(&self.rows)
+    }
+
     /// Whether anything runs in the background (the spinner turns while it does).
     pub fn busy(&self) -> bool {
         self.loading || self.writing.is_some() || self.export.is_some()

@@ -171,6 +171,61 @@ fn escape_sequences_in_names() {
     });
 }
 
+/// A page whose first rows carry fields of the wrong type, as the legacy service sends them.
+fn odd_page() -> Vec<crate::api::model::Sharing> {
+    let mut objects: Vec<String> = (0..6)
+        .map(|i| sharing_json(i, &format!("odd-{i}")))
+        .collect();
+    let first_field = |o: &str, key: &str| {
+        let at = o.find(&format!("\"{key}\":")).unwrap() + key.len() + 3;
+        let end = at + o[at..].find([',', '}']).unwrap();
+        (at, end)
+    };
+    let set = |o: &mut String, key: &str, value: &str| {
+        let (at, end) = first_field(o, key);
+        o.replace_range(at..end, value);
+    };
+    set(&mut objects[0], "size", r#""ten""#);
+    set(&mut objects[0], "created_at", r#""""#);
+    set(&mut objects[1], "status", "true");
+    set(&mut objects[2], "size", r#""2048""#);
+    parse(&objects)
+}
+
+#[test]
+fn unreadable_fields_are_shown_as_sent_and_counted() {
+    snap("unreadable", |w, h| {
+        let mut app = fixtures::app(w, h);
+        answer(&mut app, odd_page(), 6);
+        app
+    });
+    let mut app = fixtures::app(160, 48);
+    answer(&mut app, odd_page(), 6);
+    let text = render(&app, 160, 48);
+    let line = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle}:\n{text}"))
+    };
+    assert!(line("odd-1").contains("? ?true"), "{text}");
+    assert!(line("odd-0").contains("?ten"), "{text}");
+    assert!(line("odd-0").contains(r#"?"""#), "{text}");
+    // A size sent as a numeric string is a size.
+    assert!(line("odd-2").contains("2 TB"), "{text}");
+    // The detail pane of the first row shows what was sent, marked.
+    assert!(line("│ size ").contains("?ten"), "{text}");
+    assert!(line("│ created_at ").contains(r#"?"""#), "{text}");
+    let footer = text.lines().last().unwrap();
+    assert!(
+        footer.contains("3 fields unreadable (shown as ?…)"),
+        "{footer}"
+    );
+    assert_eq!(app.unparsed_fields(), 3);
+    // On a page where everything reads, nothing is said.
+    answer(&mut app, page(0, 6), 6);
+    assert!(!render(&app, 160, 48).contains("unreadable"));
+}
+
 fn key(app: &mut App, code: KeyCode) {
     let _ = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::wrap::wrap;
-use crate::api::model::Sharing;
+use crate::api::model::{BackupField as B, Field, Sharing, SharingField as S};
 use crate::api::time::{Timestamp, relative_age};
 use crate::text::{human_gb, pad, sanitize, thousands};
 use crate::tui::app::App;
@@ -99,27 +99,67 @@ fn maybe_json(v: Option<&str>) -> Value {
 }
 
 fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(String, Value)>)> {
-    let kv = |k: &str, v: Value| (k.to_owned(), v);
+    // A field that could not be read shows what was sent, marked (`?ten`), in the unknown
+    // style; its value in the model is `None`, so `v` is only the dash it replaces.
+    let kv = |k: &str, f: Field, v: Value| {
+        let v = match s.unparsed(f) {
+            Some(u) => Value::Styled(
+                sanitize(&u.marked()).into_owned(),
+                theme.status(StatusKind::Unknown),
+            ),
+            None => v,
+        };
+        (k.to_owned(), v)
+    };
     let sharing = vec![
-        kv("id", opt_str(s.id.as_deref())),
-        kv("backup_id", opt_str(s.backup_id.as_deref())),
-        kv("from_project_id", opt_str(s.from_project_id.as_deref())),
-        kv("to_project_id", opt_str(s.to_project_id.as_deref())),
-        kv("created_at", time(s.created_at.as_ref(), now)),
-        kv("updated_at", time(s.updated_at.as_ref(), now)),
-        kv("deleted", opt(s.deleted, |b| b.to_string())),
-        kv("deleted_at", time(s.deleted_at.as_ref(), now)),
+        kv("id", S::Id.into(), opt_str(s.id.as_deref())),
+        kv(
+            "backup_id",
+            S::BackupId.into(),
+            opt_str(s.backup_id.as_deref()),
+        ),
+        kv(
+            "from_project_id",
+            S::FromProjectId.into(),
+            opt_str(s.from_project_id.as_deref()),
+        ),
+        kv(
+            "to_project_id",
+            S::ToProjectId.into(),
+            opt_str(s.to_project_id.as_deref()),
+        ),
+        kv(
+            "created_at",
+            S::CreatedAt.into(),
+            time(s.created_at.as_ref(), now),
+        ),
+        kv(
+            "updated_at",
+            S::UpdatedAt.into(),
+            time(s.updated_at.as_ref(), now),
+        ),
+        kv(
+            "deleted",
+            S::Deleted.into(),
+            opt(s.deleted, |b| b.to_string()),
+        ),
+        kv(
+            "deleted_at",
+            S::DeletedAt.into(),
+            time(s.deleted_at.as_ref(), now),
+        ),
     ];
     let mut out = vec![("Sharing", sharing)];
     let backup = match &s.backup {
-        None => vec![kv("backup", Value::Text(NULL.to_owned()))],
+        None => vec![kv("backup", S::Backup.into(), Value::Text(NULL.to_owned()))],
         Some(b) => {
             let status = b.status.as_deref().unwrap_or("");
             vec![
-                kv("id", opt_str(b.id.as_deref())),
-                kv("name", opt_str(b.name.as_deref())),
+                kv("id", B::Id.into(), opt_str(b.id.as_deref())),
+                kv("name", B::Name.into(), opt_str(b.name.as_deref())),
                 kv(
                     "status",
+                    B::Status.into(),
                     Value::Styled(
                         super::table::status_text(status),
                         theme.status(StatusKind::of(status)),
@@ -127,6 +167,7 @@ fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(Strin
                 ),
                 kv(
                     "size",
+                    B::Size.into(),
                     opt(b.size, |g| {
                         if g < 1024 {
                             human_gb(g)
@@ -135,23 +176,69 @@ fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(Strin
                         }
                     }),
                 ),
-                kv("volume_id", opt_str(b.volume_id.as_deref())),
-                kv("snapshot_id", opt_str(b.snapshot_id.as_deref())),
-                kv("availability_zone", opt_str(b.availability_zone.as_deref())),
-                kv("container", opt_str(b.container.as_deref())),
-                kv("description", maybe_json(b.description.as_deref())),
-                kv("fail_reason", opt_str(b.fail_reason.as_deref())),
-                kv("created_at", time(b.created_at.as_ref(), now)),
-                kv("updated_at", time(b.updated_at.as_ref(), now)),
-                kv("data_timestamp", time(b.data_timestamp.as_ref(), now)),
-                kv("object_count", opt(b.object_count, thousands)),
-                kv("is_incremental", opt(b.is_incremental, |v| v.to_string())),
+                kv(
+                    "volume_id",
+                    B::VolumeId.into(),
+                    opt_str(b.volume_id.as_deref()),
+                ),
+                kv(
+                    "snapshot_id",
+                    B::SnapshotId.into(),
+                    opt_str(b.snapshot_id.as_deref()),
+                ),
+                kv(
+                    "availability_zone",
+                    B::AvailabilityZone.into(),
+                    opt_str(b.availability_zone.as_deref()),
+                ),
+                kv(
+                    "container",
+                    B::Container.into(),
+                    opt_str(b.container.as_deref()),
+                ),
+                kv(
+                    "description",
+                    B::Description.into(),
+                    maybe_json(b.description.as_deref()),
+                ),
+                kv(
+                    "fail_reason",
+                    B::FailReason.into(),
+                    opt_str(b.fail_reason.as_deref()),
+                ),
+                kv(
+                    "created_at",
+                    B::CreatedAt.into(),
+                    time(b.created_at.as_ref(), now),
+                ),
+                kv(
+                    "updated_at",
+                    B::UpdatedAt.into(),
+                    time(b.updated_at.as_ref(), now),
+                ),
+                kv(
+                    "data_timestamp",
+                    B::DataTimestamp.into(),
+                    time(b.data_timestamp.as_ref(), now),
+                ),
+                kv(
+                    "object_count",
+                    B::ObjectCount.into(),
+                    opt(b.object_count, thousands),
+                ),
+                kv(
+                    "is_incremental",
+                    B::IsIncremental.into(),
+                    opt(b.is_incremental, |v| v.to_string()),
+                ),
                 kv(
                     "has_dependent_backups",
+                    B::HasDependentBackups.into(),
                     opt(b.has_dependent_backups, |v| v.to_string()),
                 ),
                 kv(
                     "service_metadata",
+                    B::ServiceMetadata.into(),
                     maybe_json(b.service_metadata.as_deref()),
                 ),
             ]

@@ -10,7 +10,7 @@ use super::wrap::wrap;
 use crate::api::time::Timestamp;
 use crate::text::{sanitize, thousands, truncate, width};
 use crate::tui::app::{App, DEFAULT_PAGE_SIZE, Dialog, ErrorInfo, Focus, View};
-use crate::tui::theme::Theme;
+use crate::tui::theme::{StatusKind, Theme};
 
 /// The spinner's frames.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -57,6 +57,28 @@ pub fn watch_status(app: &App, room: usize) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// ` · 2 fields unreadable (shown as ?…)` when fields of the page on screen could not be
+/// read, shortened when `room` columns are too few to leave space for a hint.
+pub fn unparsed_note(app: &App, room: usize) -> Option<String> {
+    let n = app.unparsed_fields();
+    if n == 0 {
+        return None;
+    }
+    let mark = crate::api::model::UNPARSED_MARK;
+    let count = thousands(n as u64);
+    let fields = if n == 1 { "field" } else { "fields" };
+    let full = format!(" · {count} {fields} unreadable (shown as {mark}…)");
+    Some(if width(&full) + 12 <= room {
+        full
+    } else {
+        format!(" · {count} unreadable {mark}…")
+    })
+}
+
+fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| width(&s.content)).sum()
 }
 
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
@@ -120,6 +142,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         if let Some(l) = app.latency {
             left.push(Span::styled(format!(" · {} ms", l.as_millis()), t.dim));
+        }
+        if let Some(text) = unparsed_note(app, cols.saturating_sub(spans_width(&left))) {
+            left.push(Span::styled(text, t.status(StatusKind::Unknown)));
         }
         if let Some(e) = &app.error
             && !app.error_open

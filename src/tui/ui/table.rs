@@ -5,8 +5,10 @@ use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
+use std::borrow::Cow;
+
 use super::Areas;
-use crate::api::model::Sharing;
+use crate::api::model::{BackupField as B, Field, Sharing, SharingField as S};
 use crate::text::{human_gb, sanitize, truncate, width};
 use crate::tui::app::App;
 use crate::tui::theme::StatusKind;
@@ -106,29 +108,47 @@ const LAYOUTS: &[&[Col]] = {
     ]
 };
 
-/// The other project: to-project when shared by me, from-project when shared with me.
-fn other_project(s: &Sharing, to_me: bool) -> &str {
-    let p = if to_me {
-        &s.from_project_id
-    } else {
-        &s.to_project_id
-    };
-    p.as_deref().unwrap_or("")
+/// A text field's cell: the value, or what was sent marked as unparsed (`?ten`), or
+/// nothing; not yet sanitised.
+fn text_or_sent<'a>(
+    s: &'a Sharing,
+    field: impl Into<Field>,
+    value: Option<&'a str>,
+) -> Cow<'a, str> {
+    match (value, s.unparsed(field)) {
+        (Some(v), _) => Cow::Borrowed(v),
+        (None, Some(u)) => Cow::Owned(u.marked()),
+        (None, None) => Cow::Borrowed(""),
+    }
 }
 
-fn az(s: &Sharing) -> &str {
-    s.backup
+/// The other project: to-project when shared by me, from-project when shared with me.
+fn other_project(s: &Sharing, to_me: bool) -> Cow<'_, str> {
+    if to_me {
+        text_or_sent(s, S::FromProjectId, s.from_project_id.as_deref())
+    } else {
+        text_or_sent(s, S::ToProjectId, s.to_project_id.as_deref())
+    }
+}
+
+fn name(s: &Sharing) -> Cow<'_, str> {
+    let v = s.backup.as_ref().and_then(|b| b.name.as_deref());
+    text_or_sent(s, B::Name, v)
+}
+
+fn az(s: &Sharing) -> Cow<'_, str> {
+    let v = s
+        .backup
         .as_ref()
-        .and_then(|b| b.availability_zone.as_deref())
-        .unwrap_or("")
+        .and_then(|b| b.availability_zone.as_deref());
+    text_or_sent(s, B::AvailabilityZone, v)
 }
 
 fn size(s: &Sharing) -> String {
-    s.backup
-        .as_ref()
-        .and_then(|b| b.size)
-        .map(human_gb)
-        .unwrap_or_default()
+    match s.backup.as_ref().and_then(|b| b.size) {
+        Some(gb) => human_gb(gb),
+        None => sanitize(&text_or_sent(s, B::Size, None)).into_owned(),
+    }
 }
 
 /// The status cell text: symbol and word.
@@ -140,6 +160,30 @@ pub fn status_text(status: &str) -> String {
         sanitize(status).into_owned()
     };
     format!("{} {word}", kind.symbol())
+}
+
+/// The status cell of a sharing: [`status_text`], or for a status that could not be read,
+/// the unknown symbol and what was sent, marked (never a known status's symbol or colour).
+pub fn status_cell(s: &Sharing) -> String {
+    match s.unparsed(B::Status) {
+        Some(u) => format!("{} {}", StatusKind::Unknown.symbol(), sanitize(&u.marked())),
+        None => status_text(s.status()),
+    }
+}
+
+/// The creation time, full or as a date, or what was sent marked as unparsed.
+fn created(s: &Sharing, date_only: bool) -> String {
+    match &s.created_at {
+        Some(t) => {
+            let full = t.display_utc();
+            if date_only {
+                full[..10.min(full.len())].to_owned()
+            } else {
+                full
+            }
+        }
+        None => sanitize(&text_or_sent(s, S::CreatedAt, None)).into_owned(),
+    }
 }
 
 impl Col {
@@ -164,30 +208,25 @@ impl Col {
     fn text(self, s: &Sharing, to_me: bool) -> String {
         let clean = |v: &str| sanitize(v).into_owned();
         match self {
-            Col::Id { .. } => clean(s.id.as_deref().unwrap_or("")),
-            Col::Name => clean(s.name()),
-            Col::Status => status_text(s.status()),
+            Col::Id { .. } => clean(&text_or_sent(s, S::Id, s.id.as_deref())),
+            Col::Name => clean(&name(s)),
+            Col::Status => status_cell(s),
             Col::Size => size(s),
-            Col::Project { .. } => clean(other_project(s, to_me)),
-            Col::Az => clean(az(s)),
-            Col::Created { date_only } => s.created_at.as_ref().map_or_else(String::new, |t| {
-                let full = t.display_utc();
-                if date_only {
-                    full[..10.min(full.len())].to_owned()
-                } else {
-                    full
-                }
-            }),
+            Col::Project { .. } => clean(&other_project(s, to_me)),
+            Col::Az => clean(&az(s)),
+            Col::Created { date_only } => created(s, date_only),
         }
     }
 
-    /// The columns this column's text takes for one row, measured without building it.
+    /// The columns this column's text takes for one row, measured without building it
+    /// where that is cheap (every row of the page is measured). Dates have a fixed width:
+    /// one that could not be read is cut to it.
     fn data_width(self, s: &Sharing, to_me: bool) -> usize {
         match self {
-            Col::Id { .. } => width(&sanitize(s.id.as_deref().unwrap_or(""))),
-            Col::Name => width(&sanitize(s.name())),
+            Col::Id { .. } => width(&sanitize(&text_or_sent(s, S::Id, s.id.as_deref()))),
+            Col::Name => width(&sanitize(&name(s))),
             // Symbol, space, word (or a dash for none), as `status_text` writes it.
-            Col::Status => {
+            Col::Status if s.unparsed(B::Status).is_none() => {
                 let symbol = width(StatusKind::of(s.status()).symbol());
                 let word = if s.status().is_empty() {
                     1
@@ -196,9 +235,10 @@ impl Col {
                 };
                 symbol + 1 + word
             }
-            Col::Size => size(s).len(),
-            Col::Project { .. } => width(&sanitize(other_project(s, to_me))),
-            Col::Az => width(&sanitize(az(s))),
+            Col::Status => width(&status_cell(s)),
+            Col::Size => width(&size(s)),
+            Col::Project { .. } => width(&sanitize(&other_project(s, to_me))),
+            Col::Az => width(&sanitize(&az(s))),
             Col::Created { date_only: false } => 19,
             Col::Created { date_only: true } => 10,
         }
