@@ -305,7 +305,12 @@ impl Layer<'_> {
     /// How this layer names `key` in a message: `HW_SECRET_KEY` or `secret_key`.
     fn key_name(&self, key: Key) -> String {
         match self {
-            Layer::Env(_) => key.env_names().join(" (or ") + &")".repeat(key.env_names().len() - 1),
+            Layer::Env(_) => match key.env_names() {
+                [first, rest @ ..] if !rest.is_empty() => {
+                    format!("{first} (or {})", rest.join(", "))
+                }
+                names => names.join(""),
+            },
             _ => key.profile_key().to_owned(),
         }
     }
@@ -563,7 +568,7 @@ pub fn resolve_with(
         if unit.is_some_and(|u| std::ptr::eq(u, l)) {
             continue;
         }
-        for key in [Key::Region, Key::Endpoint, Key::AuthUrl] {
+        for key in [Key::Region, Key::Endpoint] {
             if let Some((_, o)) = l.get(key) {
                 ignored.push(format!(
                     "{} from {o}: region, endpoint and IAM URL come from {}",
@@ -615,6 +620,16 @@ pub fn resolve_with(
             })
         })
         .or_else(|| layers[1..].iter().find_map(|l| l.get(Key::AuthUrl)));
+    for l in &layers[1..] {
+        if let Some((_, o)) = l.get(Key::AuthUrl) {
+            if auth_url.as_ref().is_none_or(|(_, used)| *used != o) {
+                ignored.push(format!(
+                    "auth_url from {o}: region, endpoint and IAM URL come from {}",
+                    unit.map_or_else(|| "the command line".to_owned(), Layer::describe)
+                ));
+            }
+        }
+    }
     let endpoint_url = ids::http_url(&endpoint.0, "endpoint")
         .map_err(|e| ConfigError::Invalid(e.0))?
         .to_string();
