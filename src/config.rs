@@ -621,13 +621,13 @@ pub fn resolve_with(
         })
         .or_else(|| layers[1..].iter().find_map(|l| l.get(Key::AuthUrl)));
     for l in &layers[1..] {
-        if let Some((_, o)) = l.get(Key::AuthUrl) {
-            if auth_url.as_ref().is_none_or(|(_, used)| *used != o) {
-                ignored.push(format!(
-                    "auth_url from {o}: region, endpoint and IAM URL come from {}",
-                    unit.map_or_else(|| "the command line".to_owned(), Layer::describe)
-                ));
-            }
+        if let Some((_, o)) = l.get(Key::AuthUrl)
+            && auth_url.as_ref().is_none_or(|(_, used)| *used != o)
+        {
+            ignored.push(format!(
+                "auth_url from {o}: region, endpoint and IAM URL come from {}",
+                unit.map_or_else(|| "the command line".to_owned(), Layer::describe)
+            ));
         }
     }
     let endpoint_url = ids::http_url(&endpoint.0, "endpoint")
