@@ -728,3 +728,29 @@ async fn the_log_file_is_created_private() {
     let mode = std::fs::metadata(&log).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_fails_closed_for_the_demo_too() {
+    let home = tempfile::tempdir().unwrap();
+    let any = "8332443e-9866-41d8-8a58-a898cf5db030";
+    for (value, warns) in [("1", false), ("y", true), ("enabled", true)] {
+        let mut c = vbshare(home.path());
+        c.env("VBSHARE_READ_ONLY", value)
+            .args(["--demo", "unshare", any]);
+        let out = run(c).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{value}: {err}");
+        assert!(err.contains("read-only mode is on"), "{value}: {err}");
+        assert_eq!(
+            err.contains("treating it as read-only"),
+            warns,
+            "{value}: {err}"
+        );
+    }
+    // Only the spellings of "no" make it writable: the demo then answers (404, not ours).
+    let mut c = vbshare(home.path());
+    c.env("VBSHARE_READ_ONLY", "off")
+        .args(["--demo", "unshare", any]);
+    let out = run(c).await;
+    assert!(!stderr(&out).contains("read-only"), "{}", stderr(&out));
+}
