@@ -9,6 +9,7 @@ pub mod ids;
 pub mod model;
 pub mod query;
 pub mod region;
+pub mod service;
 pub mod session;
 pub mod sign;
 pub mod time;

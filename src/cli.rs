@@ -105,6 +105,20 @@ pub struct ConnectionArgs {
     /// Refuse every write (share, unshare) [env: VBSHARE_READ_ONLY].
     #[arg(long)]
     pub read_only: bool,
+
+    /// Sharing service: vbs (Volume Backup Service) or cbr (Cloud Backup and Recovery)
+    /// [env: VBSHARE_SERVICE] [default: cbr where VBS is gone (eu-de, eu-nl, eu-ch2,
+    /// eu-west-101), else vbs].
+    #[arg(long, value_name = "SERVICE", value_parser = ["vbs", "cbr"])]
+    pub service: Option<String>,
+
+    /// CBR endpoint URL (overrides what --region implies) [env: VBSHARE_CBR_ENDPOINT].
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub cbr_endpoint: Option<String>,
+
+    /// Requests a walk may have in flight, 1–8 [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub concurrency: Option<u32>,
 }
 
 impl ConnectionArgs {
@@ -126,6 +140,12 @@ impl ConnectionArgs {
             timeout: later.timeout.or(self.timeout),
             retries: later.retries.or(self.retries),
             read_only: self.read_only || later.read_only,
+            service: later.service.clone().or_else(|| self.service.clone()),
+            cbr_endpoint: later
+                .cbr_endpoint
+                .clone()
+                .or_else(|| self.cbr_endpoint.clone()),
+            concurrency: later.concurrency.or(self.concurrency),
         }
     }
 
@@ -136,6 +156,7 @@ impl ConnectionArgs {
         }
         [
             ("--endpoint", self.endpoint.is_some()),
+            ("--cbr-endpoint", self.cbr_endpoint.is_some()),
             ("--region", self.region.is_some()),
             ("--project-id", self.project_id.is_some()),
             ("--auth-url", self.auth_url.is_some()),
@@ -161,6 +182,9 @@ impl ConnectionArgs {
             || self.timeout.is_some()
             || self.retries.is_some()
             || self.read_only
+            || self.service.is_some()
+            || self.cbr_endpoint.is_some()
+            || self.concurrency.is_some()
     }
 
     /// The flags that take part in settings resolution.
@@ -179,6 +203,9 @@ impl ConnectionArgs {
             timeout_secs: self.timeout,
             retries: self.retries,
             read_only: self.read_only,
+            service: self.service.clone(),
+            cbr_endpoint: self.cbr_endpoint.clone(),
+            concurrency: self.concurrency,
         }
     }
 }

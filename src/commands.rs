@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::api::ids::Kind;
+use crate::api::service::SharingService;
 use crate::api::sign::AkSk;
 use crate::api::{Auth, Client};
 use crate::cli::{
@@ -96,6 +97,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             "WARNING: --insecure: TLS certificates are NOT verified; anyone on the network path \
              can read and change this traffic, credentials included."
         );
+    }
+    if settings.service == SharingService::Cbr
+        && !matches!(cli.command, Some(Command::Config { .. }))
+    {
+        return Err(anyhow::anyhow!(
+            "CBR sharing is not in this build yet (the service is cbr from {}); only VBS \
+             commands work: pass --service vbs, or run vbshare config to see the settings",
+            settings
+                .origin("service")
+                .map_or_else(|| "the settings".to_owned(), ToString::to_string)
+        ));
     }
     let client = Client::new(settings.client_config()?)?;
     let result = dispatch(&cli, &settings, client, &ids).await;
@@ -446,6 +458,19 @@ async fn settings_for(c: &ConnectionArgs) -> anyhow::Result<(Settings, Option<Ru
         retries: c.retries.unwrap_or(3),
         read_only: c.read_only || env_read_only,
         vbs_unavailable: None,
+        service: match c
+            .service
+            .as_deref()
+            .map(str::to_owned)
+            .or_else(|| config::process_env("VBSHARE_SERVICE"))
+        {
+            Some(v) => v.parse().map_err(UsageError)?,
+            None => crate::api::service::SharingService::default(),
+        },
+        // The embedded server speaks both services at one address.
+        cbr_endpoint: server.endpoint(),
+        concurrency: c.concurrency.unwrap_or(config::DEFAULT_CONCURRENCY),
+        project_names: std::collections::BTreeMap::new(),
         origins: vec![
             ("region", demo()),
             ("endpoint", demo()),

@@ -22,6 +22,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::api::region::{self, Service};
+use crate::api::service::SharingService;
 use crate::api::sign::AkSk;
 use crate::api::transport::Trust;
 use crate::api::{Auth, ClientConfig, NoProxy, PasswordAuth, Proxies, ProxyUrl, Secret, ids};
@@ -42,6 +43,9 @@ pub struct Overrides {
     pub timeout_secs: Option<f64>,
     pub retries: Option<u32>,
     pub read_only: bool,
+    pub service: Option<String>,
+    pub cbr_endpoint: Option<String>,
+    pub concurrency: Option<u32>,
 }
 
 /// The config file: `default_profile` and `[profiles.NAME]` tables.
@@ -50,6 +54,8 @@ pub struct Overrides {
 pub struct ConfigFile {
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, Profile>,
+    /// Names people know projects by (`id = "name"`), shown wherever a project ID is.
+    pub project_names: BTreeMap<String, String>,
     /// Where it was read from.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -78,6 +84,12 @@ pub struct Profile {
     pub proxy: Option<String>,
     /// Hosts reached without the proxy, as `NO_PROXY` (overrides it).
     pub no_proxy: Option<String>,
+    /// The sharing service: `vbs` or `cbr` (default: `cbr` where VBS is gone).
+    pub service: Option<String>,
+    /// The CBR endpoint (overrides what the region implies).
+    pub cbr_endpoint: Option<String>,
+    /// How many requests a walk may have in flight (1–8, default 4).
+    pub concurrency: Option<u32>,
 }
 
 /// A secret read from the config file; `Debug` shows `<redacted>`.
@@ -169,6 +181,9 @@ enum Key {
     CaCert,
     Timeout,
     ReadOnly,
+    Service,
+    CbrEndpoint,
+    Concurrency,
 }
 
 impl Key {
@@ -197,6 +212,9 @@ impl Key {
             Key::Insecure => &["HW_INSECURE", "OS_INSECURE"],
             Key::CaCert => &["OS_CACERT"],
             Key::ReadOnly => &["VBSHARE_READ_ONLY"],
+            Key::Service => &["VBSHARE_SERVICE"],
+            Key::CbrEndpoint => &["VBSHARE_CBR_ENDPOINT"],
+            Key::Concurrency => &["VBSHARE_CONCURRENCY"],
             Key::Timeout => &[],
         }
     }
@@ -219,6 +237,9 @@ impl Key {
             Key::CaCert => "ca_cert",
             Key::Timeout => "timeout_secs",
             Key::ReadOnly => "read_only",
+            Key::Service => "service",
+            Key::CbrEndpoint => "cbr_endpoint",
+            Key::Concurrency => "concurrency",
         }
     }
 }
@@ -250,6 +271,9 @@ impl Layer<'_> {
                     ),
                     Key::Timeout => (f.timeout_secs.map(|t| t.to_string()), "--timeout"),
                     Key::ReadOnly => (f.read_only.then(|| "true".to_owned()), "--read-only"),
+                    Key::Service => (f.service.clone(), "--service"),
+                    Key::CbrEndpoint => (f.cbr_endpoint.clone(), "--cbr-endpoint"),
+                    Key::Concurrency => (f.concurrency.map(|c| c.to_string()), "--concurrency"),
                     _ => (None, ""),
                 };
                 value.map(|v| (v, Origin::Flag(flag)))
@@ -280,6 +304,9 @@ impl Layer<'_> {
                     Key::CaCert => p.ca_cert.as_ref().map(|c| c.display().to_string()),
                     Key::Timeout => p.timeout_secs.map(|t| t.to_string()),
                     Key::ReadOnly => p.read_only.map(|b| b.to_string()),
+                    Key::Service => p.service.clone(),
+                    Key::CbrEndpoint => p.cbr_endpoint.clone(),
+                    Key::Concurrency => p.concurrency.map(|c| c.to_string()),
                 };
                 value.filter(|v| !v.is_empty()).map(|v| {
                     (
@@ -339,6 +366,14 @@ pub struct Settings {
     pub read_only: bool,
     /// Why VBS cannot be used where the settings point (a CBR-only region).
     pub vbs_unavailable: Option<String>,
+    /// The sharing service commands and the browser start with.
+    pub service: SharingService,
+    /// The CBR endpoint (from the same layer as the VBS endpoint, or its region).
+    pub cbr_endpoint: String,
+    /// How many requests a walk may have in flight.
+    pub concurrency: u32,
+    /// Names people know projects by, from the config file's `[project_names]`.
+    pub project_names: BTreeMap<String, String>,
     /// Where each setting came from, in display order: (setting, origin).
     pub origins: Vec<(&'static str, Origin)>,
     /// Settings present in a lower layer that lost, with why.
@@ -558,17 +593,20 @@ pub fn resolve_with(
     let mut ignored = Vec::new();
 
     // Where to call: region, endpoint and IAM URL as one unit.
-    let unit = layers[1..]
-        .iter()
-        .find(|l| l.get(Key::Region).is_some() || l.get(Key::Endpoint).is_some());
+    let unit = layers[1..].iter().find(|l| {
+        [Key::Region, Key::Endpoint, Key::CbrEndpoint]
+            .iter()
+            .any(|k| l.get(*k).is_some())
+    });
     let mut region = unit.and_then(|l| l.get(Key::Region));
     let mut endpoint = unit.and_then(|l| l.get(Key::Endpoint));
+    let mut cbr_endpoint = unit.and_then(|l| l.get(Key::CbrEndpoint));
     let mut auth_url = unit.and_then(|l| l.get(Key::AuthUrl));
     for l in &layers[1..] {
         if unit.is_some_and(|u| std::ptr::eq(u, l)) {
             continue;
         }
-        for key in [Key::Region, Key::Endpoint] {
+        for key in [Key::Region, Key::Endpoint, Key::CbrEndpoint] {
             if let Some((_, o)) = l.get(key) {
                 ignored.push(format!(
                     "{} from {o}: region, endpoint and IAM URL come from {}",
@@ -581,7 +619,11 @@ pub fn resolve_with(
     if let Some(r) = &flags.region {
         region = Some((r.clone(), Origin::Flag("--region")));
         endpoint = None;
+        cbr_endpoint = None;
         auth_url = None;
+    }
+    if let Some(e) = &flags.cbr_endpoint {
+        cbr_endpoint = Some((e.clone(), Origin::Flag("--cbr-endpoint")));
     }
     if let Some(e) = &flags.endpoint {
         endpoint = Some((e.clone(), Origin::Flag("--endpoint")));
@@ -601,13 +643,33 @@ pub fn resolve_with(
         }
     }
     let endpoint_explicit = endpoint.is_some();
-    let endpoint = match (endpoint, &region) {
-        (Some(e), _) => e,
-        (None, Some((r, _))) => (
-            endpoint_for_region(r),
+    let derived = |service: Service, r: &str| {
+        (
+            region::url(service, r),
             Origin::Derived(format!("derived from region {r}")),
+        )
+    };
+    // Without a region, one endpoint serves both (the embedded server does).
+    let (endpoint, cbr_endpoint) = match (endpoint, cbr_endpoint, &region) {
+        (e, c, Some((r, _))) => (
+            e.unwrap_or_else(|| derived(Service::Vbs, r)),
+            c.unwrap_or_else(|| derived(Service::Cbr, r)),
         ),
-        (None, None) => return Err(ConfigError::Missing(first_run_hint(file))),
+        (Some(e), c, None) => {
+            let same = (
+                e.0.clone(),
+                Origin::Derived("the same as the endpoint".into()),
+            );
+            (e, c.unwrap_or(same))
+        }
+        (None, Some(c), None) => {
+            let same = (
+                c.0.clone(),
+                Origin::Derived("the same as the CBR endpoint".into()),
+            );
+            (same, c)
+        }
+        (None, None, None) => return Err(ConfigError::Missing(first_run_hint(file))),
     };
     // Without a region to derive it from, an IAM URL set anywhere cannot disagree with one.
     let auth_url = auth_url
@@ -648,6 +710,12 @@ pub fn resolve_with(
         }
     }
     origins.push(("endpoint", endpoint.1.clone()));
+    origins.push(("cbr_endpoint", cbr_endpoint.1.clone()));
+    let cbr_endpoint_url = ids::http_url(&cbr_endpoint.0, "CBR endpoint")
+        .map_err(|e| ConfigError::Invalid(e.0))?
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
 
     let project = first_of(&layers, Key::ProjectId, &mut ignored).ok_or_else(|| {
         ConfigError::Missing(
@@ -719,6 +787,54 @@ pub fn resolve_with(
     if let Some(o) = proxy_origin {
         origins.push(("proxy", o));
     }
+    let service = match first_of(&layers, Key::Service, &mut ignored) {
+        Some((v, o)) => {
+            let s = v
+                .parse::<SharingService>()
+                .map_err(|e| ConfigError::Invalid(format!("{e} (from {o})")))?;
+            origins.push(("service", o));
+            s
+        }
+        None => {
+            let r = region.as_ref().map(|(r, _)| r.as_str());
+            let s = SharingService::default_for(r);
+            origins.push((
+                "service",
+                Origin::Derived(match r {
+                    Some(r) if s == SharingService::Cbr => {
+                        format!("default in {r}, where VBS is not available")
+                    }
+                    _ => "default".to_owned(),
+                }),
+            ));
+            s
+        }
+    };
+    let concurrency = match first_of(&layers, Key::Concurrency, &mut ignored) {
+        Some((v, o)) => {
+            let n = v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_CONCURRENCY).contains(n));
+            origins.push(("concurrency", o.clone()));
+            n.ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, got {v:?} (from {o})"
+                ))
+            })?
+        }
+        None => DEFAULT_CONCURRENCY,
+    };
+    let mut project_names = BTreeMap::new();
+    for (id, name) in &file.project_names {
+        match ids::project_id(id) {
+            Ok(id) => {
+                project_names.insert(id, name.clone());
+            }
+            Err(e) => warnings.push(format!("warning: [project_names] in the config file: {e}")),
+        }
+    }
     let vbs_unavailable = if endpoint_explicit {
         None
     } else {
@@ -744,11 +860,20 @@ pub fn resolve_with(
         retries: flags.retries.unwrap_or(3),
         read_only,
         vbs_unavailable,
+        service,
+        cbr_endpoint: cbr_endpoint_url,
+        concurrency,
+        project_names,
         origins,
         ignored,
         warnings,
     })
 }
+
+/// Requests a walk may have in flight unless told otherwise.
+pub const DEFAULT_CONCURRENCY: u32 = 4;
+/// The most requests a walk may have in flight.
+pub const MAX_CONCURRENCY: u32 = 8;
 
 /// The first layer's value for `key`; lower layers' values are noted as ignored.
 fn first_of(layers: &[Layer<'_>], key: Key, ignored: &mut Vec<String>) -> Option<(String, Origin)> {

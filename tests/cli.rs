@@ -567,11 +567,29 @@ async fn misleading_messages_now_say_what_to_do() {
         "eu-ch2",
         "--project-id",
         DEMO_PROJECT_ID,
+        "--service",
+        "vbs",
         "count",
     ]);
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not offered in eu-ch2") && stderr(&out).contains("CBR"));
+    // There CBR is the default service, and says where that came from.
+    let mut c = vbshare(home.path());
+    c.env("HW_AUTH_TOKEN", "t").args([
+        "--region",
+        "eu-ch2",
+        "--project-id",
+        DEMO_PROJECT_ID,
+        "count",
+    ]);
+    let out = run(c).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("default in eu-ch2"),
+        "{}",
+        stderr(&out)
+    );
 
     // Sharing twice, and cancelling a sharing made with this project.
     let backup = shared_by_demo(200)[0].backup_id.clone().unwrap();

@@ -49,7 +49,9 @@ pub fn render(s: &Settings, client: &Client) -> String {
         }
         None => push("region", "(none)".into(), String::new()),
     }
+    push("service", s.service.to_string(), from("service"));
     push("endpoint", s.endpoint.clone(), from("endpoint"));
+    push("cbr_endpoint", s.cbr_endpoint.clone(), from("cbr_endpoint"));
     push(
         "VBS",
         match &s.vbs_unavailable {
@@ -125,6 +127,19 @@ pub fn render(s: &Settings, client: &Client) -> String {
             .map_or_else(|| "default".to_owned(), Origin::to_string),
     );
     push("retries", s.retries.to_string(), String::new());
+    push(
+        "concurrency",
+        s.concurrency.to_string(),
+        s.origin("concurrency")
+            .map_or_else(|| "default".to_owned(), Origin::to_string),
+    );
+    if !s.project_names.is_empty() {
+        push(
+            "project names",
+            format!("{} known", s.project_names.len()),
+            String::new(),
+        );
+    }
     push(
         "read-only",
         if s.read_only { "yes" } else { "no" }.to_owned(),

@@ -314,6 +314,14 @@ fn example_config_parses_and_documents_every_key() {
     let text = std::fs::read_to_string(path).unwrap();
     let file = parse_config(&text, Path::new(path)).unwrap();
     assert!(!file.profiles.is_empty());
+    assert_eq!(file.default_profile.as_deref(), Some("otc"));
+    assert!(
+        file.project_names
+            .keys()
+            .all(|id| crate::api::ids::is_project_id(id)),
+        "{:?}",
+        file.project_names
+    );
     for key in [
         "region",
         "endpoint",
@@ -332,9 +340,16 @@ fn example_config_parses_and_documents_every_key() {
         "read_only",
         "proxy",
         "no_proxy",
+        "service",
+        "cbr_endpoint",
+        "concurrency",
         "default_profile",
+        "[project_names]",
     ] {
-        assert!(text.contains(&format!("{key} =")), "example lacks {key}");
+        assert!(
+            text.contains(&format!("{key} =")) || (key.starts_with('[') && text.contains(key)),
+            "example lacks {key}"
+        );
     }
 }
 
@@ -766,4 +781,75 @@ fn project_ids_are_normalised_and_checked() {
         e.contains("not a project ID") && e.contains("HW_PROJECT_ID"),
         "{e}"
     );
+}
+
+#[test]
+fn the_service_defaults_to_cbr_where_vbs_is_gone_and_cbr_hosts_follow_the_region() {
+    let s = resolve_env(&[
+        ("HW_REGION_NAME", "eu-de"),
+        ("HW_PROJECT_ID", P1),
+        ("HW_AUTH_TOKEN", "t"),
+    ])
+    .unwrap();
+    assert_eq!(s.service, SharingService::Cbr);
+    assert_eq!(s.cbr_endpoint, "https://cbr.eu-de.otc.t-systems.com");
+    let s = resolve_env(&BASE).unwrap();
+    assert_eq!(s.service, SharingService::Vbs);
+    assert_eq!(
+        s.cbr_endpoint,
+        "https://cbr.ap-southeast-1.myhuaweicloud.com"
+    );
+    let mut env = BASE.to_vec();
+    env.push(("VBSHARE_SERVICE", "cbr"));
+    assert_eq!(resolve_env(&env).unwrap().service, SharingService::Cbr);
+    // An explicit endpoint without a region serves both (a local server).
+    let flags = Overrides {
+        endpoint: Some("http://127.0.0.1:9".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_with(
+        &flags,
+        &env_of(&[("HW_PROJECT_ID", P1), ("HW_AUTH_TOKEN", "t")]),
+        &ConfigFile::default(),
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(s.cbr_endpoint, "http://127.0.0.1:9");
+    // --region re-derives both endpoints, whatever the profile says.
+    let file =
+        file_of("[profiles.default]\ncbr_endpoint = \"https://cbr.example\"\nregion = \"eu-nl\"\n");
+    let flags = Overrides {
+        region: Some("eu-ch2".into()),
+        ..Overrides::default()
+    };
+    let s = resolve_with(
+        &flags,
+        &env_of(&[("HW_PROJECT_ID", P1), ("HW_AUTH_TOKEN", "t")]),
+        &file,
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(s.cbr_endpoint, "https://cbr.eu-ch2.sc.otc.t-systems.com");
+}
+
+#[test]
+fn concurrency_is_bounded_and_project_names_are_read() {
+    assert_eq!(resolve_env(&BASE).unwrap().concurrency, DEFAULT_CONCURRENCY);
+    for (v, ok) in [
+        ("1", true),
+        ("8", true),
+        ("0", false),
+        ("9", false),
+        ("many", false),
+    ] {
+        let mut env = BASE.to_vec();
+        env.push(("VBSHARE_CONCURRENCY", v));
+        assert_eq!(resolve_env(&env).is_ok(), ok, "{v}");
+    }
+    let file = file_of(
+        "[project_names]\n0123456789abcdef0123456789abcdef = \"prod\"\nnot-an-id = \"x\"\n",
+    );
+    let s = resolve_with(&Overrides::default(), &env_of(&BASE), &file, Vec::new()).unwrap();
+    assert_eq!(s.project_names.get(P1).map(String::as_str), Some("prod"));
+    assert_eq!(s.project_names.len(), 1);
 }
