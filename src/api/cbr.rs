@@ -11,6 +11,6 @@
 pub mod model;
 
 pub use model::{
-    Backup, Member, MemberStatus, ObjectType, Page, Vault, parse_backup, parse_backups,
-    parse_member, parse_members, parse_vault, parse_vaults,
+    Backup, Fit, Member, MemberStatus, ObjectType, Page, Vault, parse_backup, parse_backups,
+    parse_member, parse_members, parse_vault, parse_vaults, pick_vault,
 };

@@ -51,11 +51,13 @@ pub use super::super::model::{BodyError, UNPARSED_MARK};
 use super::super::time::Timestamp;
 
 mod backup;
+mod fit;
 mod member;
 mod read;
 mod vault;
 
 pub use backup::{Backup, ExtendInfo, ImageData, ObjectType, ReplicationRecord};
+pub use fit::{Fit, pick_vault, size_text};
 pub use member::{AddMembersRequest, Member, MemberStatus, UpdateMemberRequest};
 pub use vault::{Billing, BindRules, Tag, Vault, VaultResource};
 

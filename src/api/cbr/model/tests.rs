@@ -2,6 +2,7 @@
 
 use super::*;
 
+mod fit;
 mod lenient;
 mod properties;
 

@@ -128,6 +128,11 @@ proptest! {
             for child in &backup.children {
                 prop_assert!(backup.raw.contains(&*child.raw));
             }
+            // A vault that fits a backup has room for it, by the documented units.
+            if let Fit::Fits { free_after_mb } = vault.fit(&backup) {
+                let needed = backup.resource_size.unwrap() * 1024;
+                prop_assert_eq!(vault.free_mb(), Some(free_after_mb + needed));
+            }
         }
         // A count is read when it is a whole number, in either form, and never fails a page.
         let counted = parse_members(&format!(r#"{{"members":[],"count":{text}}}"#)).unwrap();
