@@ -3,6 +3,7 @@
 //! Imports flow one way: `tui`, `output` and `server` use this module; it uses neither.
 
 pub mod auth;
+pub mod cbr;
 mod client;
 pub mod error;
 pub mod ids;
