@@ -503,9 +503,10 @@ mod tests {
             r#"{"error":{"code":"X\u001b[31m","message":"title\u001b]0;pwned\u0007 \u202eevil"}}"#;
         let status = crate::api::error::StatusError {
             status: 400,
-            body: crate::api::error::parse_error_body(body),
+            body: Box::new(crate::api::error::parse_error_body(body)),
             retry_after: None,
             call: None,
+            advice: None,
         };
         let line = error_line(&anyhow::Error::new(crate::api::ApiError::Status(status)));
         assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");

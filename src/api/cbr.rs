@@ -8,9 +8,11 @@
 //! This module shares the transport, signing, auth, error-body parsing and time parsing of
 //! [`crate::api`]; only what differs from VBS lives here.
 
+pub mod client;
 pub mod errors;
 pub mod model;
 
+pub use client::{BackupQuery, CbrClient, Listed, OwnType};
 pub use errors::{
     AdviceContext, CbrCall, advice, advice_for, is_not_found_quirk, is_not_found_quirk_parsed,
 };

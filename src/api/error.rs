@@ -131,11 +131,14 @@ pub fn excerpt(s: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusError {
     pub status: u16,
-    pub body: ErrorBody,
+    /// Boxed: it is the largest part of an error, and errors travel in every `Result`.
+    pub body: Box<ErrorBody>,
     /// The `Retry-After` header, when the server sent one.
     pub retry_after: Option<Duration>,
     /// The call that was answered, when it changes what to try.
     pub call: Option<Call>,
+    /// Advice worked out by the service that answered (it overrides the generic hint).
+    pub advice: Option<String>,
 }
 
 /// A write whose refusals need their own advice.
@@ -152,7 +155,10 @@ impl StatusError {
     }
 
     /// One sentence on what to try for this status and code.
-    pub fn hint(&self) -> &'static str {
+    pub fn hint(&self) -> &str {
+        if let Some(a) = &self.advice {
+            return a;
+        }
         let code = self.code().unwrap_or("");
         match (self.status, self.call) {
             (403, Some(Call::Cancel)) => {
@@ -462,9 +468,10 @@ mod tests {
         );
         let e = StatusError {
             status: 502,
-            body: parse_error_body(nginx),
+            body: Box::new(parse_error_body(nginx)),
             retry_after: None,
             call: None,
+            advice: None,
         };
         assert_eq!(
             e.to_string(),
@@ -511,9 +518,10 @@ mod tests {
     fn messages_name_code_request_and_hint() {
         let e = StatusError {
             status: 404,
-            body: fixture("apigw_0101_api_not_exist.json"),
+            body: Box::new(fixture("apigw_0101_api_not_exist.json")),
             retry_after: None,
             call: None,
+            advice: None,
         };
         let text = e.to_string();
         assert!(
@@ -527,18 +535,20 @@ mod tests {
         ] {
             let e = StatusError {
                 status,
-                body: ErrorBody::default(),
+                body: Box::default(),
                 retry_after: None,
                 call: None,
+                advice: None,
             };
             assert_ne!(e.hint(), "see the server's message", "{status} has no hint");
             assert!(!e.to_string().contains('\n'));
         }
         let e401 = StatusError {
             status: 401,
-            body: fixture("apigw_0301_get_secretkey_failed.json"),
+            body: Box::new(fixture("apigw_0301_get_secretkey_failed.json")),
             retry_after: None,
             call: None,
+            advice: None,
         };
         assert!(e401.to_string().contains("clock"));
     }
@@ -548,9 +558,10 @@ mod tests {
         let mk = |status| {
             ApiError::Status(StatusError {
                 status,
-                body: ErrorBody::default(),
+                body: Box::default(),
                 retry_after: None,
                 call: None,
+                advice: None,
             })
         };
         for s in [429, 500, 502, 503, 504] {

@@ -260,9 +260,10 @@ impl Session {
         }
         Err(ApiError::Status(StatusError {
             status,
-            body: parsed,
+            body: Box::new(parsed),
             retry_after,
             call: None,
+            advice: None,
         }))
     }
 

@@ -302,7 +302,7 @@ impl App {
                 self.keep_selection_visible();
                 None
             }
-            Msg::Fetched(result) => self.on_fetched(result),
+            Msg::Fetched(result) => self.on_fetched(*result),
             Msg::Tick => {
                 if self.busy() {
                     self.spinner = self.spinner.wrapping_add(1);

@@ -78,14 +78,15 @@ fn error() {
         let generation = app.generation;
         let e = ApiError::Status(StatusError {
             status: 401,
-            body: ErrorBody {
+            body: Box::new(ErrorBody {
                 code: Some("IAM.0066".into()),
                 message: Some("The token has expired.".into()),
                 request_id: Some("06110fb86d21efd4f9139b30d7cded73".into()),
                 raw: None,
-            },
+            }),
             retry_after: None,
             call: None,
+            advice: None,
         });
         let _ = app.update(Msg::Fetched(Box::new(FetchResult {
             generation,

@@ -33,8 +33,7 @@ impl App {
         self.fetch(debounce, count)
     }
 
-    pub(super) fn on_fetched(&mut self, r: Box<FetchResult>) -> Option<Effect> {
-        let r = *r;
+    pub(super) fn on_fetched(&mut self, r: FetchResult) -> Option<Effect> {
         if r.generation != self.generation {
             tracing::debug!(
                 got = r.generation,

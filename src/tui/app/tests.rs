@@ -35,14 +35,15 @@ fn fetch(e: Option<Effect>) -> FetchRequest {
 fn status_error(status: u16) -> ApiError {
     ApiError::Status(StatusError {
         status,
-        body: ErrorBody {
+        body: Box::new(ErrorBody {
             code: Some("VolumeBackup.0900".into()),
             message: Some("service unavailable".into()),
             request_id: Some("req-1".into()),
             raw: None,
-        },
+        }),
         retry_after: None,
         call: None,
+        advice: None,
     })
 }
 

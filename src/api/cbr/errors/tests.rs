@@ -330,9 +330,10 @@ fn statuses_without_a_known_code_still_advise_per_call() {
     assert!(advice(404, &gateway, CbrCall::ListBackups, &ctx).contains("CBR endpoint"));
     let err = StatusError {
         status: 400,
-        body: body("6701"),
+        body: Box::new(body("6701")),
         retry_after: None,
         call: None,
+        advice: None,
     };
     assert_eq!(
         advice_for(&err, CbrCall::AddMember, &ctx),
