@@ -145,6 +145,14 @@ pub struct ServerConfig {
     pub latency_ms: u64,
     /// Probability (0 to 1) that a VBS call fails with 500 or 503.
     pub fail_rate: f64,
+    /// The instant (Unix seconds) every CBR date is relative to; default: the current time.
+    pub now: i64,
+    /// Private CBR backups of the demo project.
+    pub cbr_backups: usize,
+    /// How many of them are shared (at most the available, unencrypted ones).
+    pub cbr_shared_out: usize,
+    /// CBR backups the partners share with the demo project.
+    pub cbr_shared_in: usize,
 }
 
 impl Default for ServerConfig {
@@ -155,6 +163,10 @@ impl Default for ServerConfig {
             sharings: 2000,
             latency_ms: 0,
             fail_rate: 0.0,
+            now: crate::api::time::now_unix(),
+            cbr_backups: 1200,
+            cbr_shared_out: 30,
+            cbr_shared_in: 50,
         }
     }
 }
