@@ -2,7 +2,8 @@
 //!
 //! It speaks the five backup-sharing calls under `/v2/{project_id}/os-vendor-backup-sharing`
 //! and IAM's `POST /v3/auth/tokens`, over a deterministic data set from [`seed::generate`],
-//! with both authentication schemes checked for real and faults on demand.
+//! with both authentication schemes checked for real and faults on demand. CBR's share
+//! members live beside it under `/v3/{project_id}/`: see [`cbr`].
 //!
 //! # Credentials
 //!
@@ -90,10 +91,12 @@
 //! | `huge[-BYTES]` | 200, valid JSON of exactly BYTES bytes (default 16 MiB, at most 256 MiB) |
 //! | `expire-tokens` | 401 `IAM.0066` when the request carries `X-Auth-Token`; AK/SK requests pass (an injected use is spent either way) |
 //!
-//! Only the five VBS calls are delayed, faulted or use up injected faults; the token
-//! endpoint, the admin endpoint and unknown paths (even under `/v2/`) never are.
+//! Only the five VBS calls and the nine [`cbr`] calls are delayed, faulted or use up
+//! injected faults; the token endpoint, the admin endpoint and unknown paths (even under
+//! `/v2/` or `/v3/`) never are.
 
 mod auth;
+pub mod cbr;
 mod drip;
 mod faults;
 mod params;
@@ -182,6 +185,7 @@ pub(crate) struct Shared {
     pub(crate) faults: faults::FaultQueue,
     pub(crate) stop: watch::Receiver<bool>,
     pub(crate) ids: Mutex<fastrand::Rng>,
+    pub(crate) cbr: cbr::State,
 }
 
 /// A server running on the current tokio runtime; it stops on [`RunningServer::shutdown`]
@@ -280,6 +284,7 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
     let store = store::Store::new(seed::generate(config.seed, config.sharings));
     let shared = Arc::new(Shared {
         ids: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5EED_5EED)),
+        cbr: cbr::State::new(&config),
         config,
         max_limit: AtomicUsize::new(MAX_LIMIT),
         store: RwLock::new(store),
