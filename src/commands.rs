@@ -172,6 +172,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         sharings: args.sharings,
         latency_ms: args.latency_ms,
         fail_rate: args.fail_rate,
+        ..ServerConfig::default()
     };
     server::serve_until_signal(cfg)
         .await

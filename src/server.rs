@@ -2,7 +2,8 @@
 //!
 //! It speaks the five backup-sharing calls under `/v2/{project_id}/os-vendor-backup-sharing`
 //! and IAM's `POST /v3/auth/tokens`, over a deterministic data set from [`seed::generate`],
-//! with both authentication schemes checked for real and faults on demand.
+//! with both authentication schemes checked for real and faults on demand. CBR's share
+//! members live beside it under `/v3/{project_id}/`: see [`cbr`].
 //!
 //! # Credentials
 //!
@@ -90,10 +91,12 @@
 //! | `huge[-BYTES]` | 200, valid JSON of exactly BYTES bytes (default 16 MiB, at most 256 MiB) |
 //! | `expire-tokens` | 401 `IAM.0066` when the request carries `X-Auth-Token`; AK/SK requests pass (an injected use is spent either way) |
 //!
-//! Only the five VBS calls are delayed, faulted or use up injected faults; the token
-//! endpoint, the admin endpoint and unknown paths (even under `/v2/`) never are.
+//! Only the five VBS calls and the nine [`cbr`] calls are delayed, faulted or use up
+//! injected faults; the token endpoint, the admin endpoint and unknown paths (even under
+//! `/v2/` or `/v3/`) never are.
 
 mod auth;
+pub mod cbr;
 mod drip;
 mod faults;
 mod params;
@@ -145,6 +148,14 @@ pub struct ServerConfig {
     pub latency_ms: u64,
     /// Probability (0 to 1) that a VBS call fails with 500 or 503.
     pub fail_rate: f64,
+    /// The instant (Unix seconds) every CBR date is relative to; default: the current time.
+    pub now: i64,
+    /// Private CBR backups of the demo project.
+    pub cbr_backups: usize,
+    /// How many of them are shared (at most the available, unencrypted ones).
+    pub cbr_shared_out: usize,
+    /// CBR backups the partners share with the demo project.
+    pub cbr_shared_in: usize,
 }
 
 impl Default for ServerConfig {
@@ -155,6 +166,10 @@ impl Default for ServerConfig {
             sharings: 2000,
             latency_ms: 0,
             fail_rate: 0.0,
+            now: crate::api::time::now_unix(),
+            cbr_backups: 1200,
+            cbr_shared_out: 30,
+            cbr_shared_in: 50,
         }
     }
 }
@@ -170,6 +185,7 @@ pub(crate) struct Shared {
     pub(crate) faults: faults::FaultQueue,
     pub(crate) stop: watch::Receiver<bool>,
     pub(crate) ids: Mutex<fastrand::Rng>,
+    pub(crate) cbr: cbr::State,
 }
 
 /// A server running on the current tokio runtime; it stops on [`RunningServer::shutdown`]
@@ -268,6 +284,7 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
     let store = store::Store::new(seed::generate(config.seed, config.sharings));
     let shared = Arc::new(Shared {
         ids: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5EED_5EED)),
+        cbr: cbr::State::new(&config),
         config,
         max_limit: AtomicUsize::new(MAX_LIMIT),
         store: RwLock::new(store),

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::drip::Peer;
 use super::faults::{FAULT_SPELLINGS, Fault, Outcome};
 use super::reply::{self, VbsError, api_not_found, auth_refused};
-use super::{Shared, auth, faults, params, seed, store};
+use super::{Shared, auth, cbr, faults, params, seed, store};
 use crate::api::model::ShareRequest;
 use crate::api::query::{parse_query, percent_decode};
 use crate::api::time::{Timestamp, now_unix};
@@ -90,11 +90,14 @@ async fn dispatch(shared: &Arc<Shared>, peer: &Peer, req: Request, request_id: &
                 None => api_not_found(request_id),
             }
         }
+        (_, ["v3", project, rest @ ..]) => {
+            cbr::handle(shared, peer, &parts, body, project, rest, request_id).await
+        }
         _ => api_not_found(request_id),
     }
 }
 
-async fn read_body(body: Body) -> Result<axum::body::Bytes, VbsError> {
+pub(super) async fn read_body(body: Body) -> Result<axum::body::Bytes, VbsError> {
     to_bytes(body, MAX_BODY).await.map_err(|_| {
         VbsError::bad_body(format!(
             "The request body is unreadable or over {MAX_BODY} bytes."
@@ -103,7 +106,7 @@ async fn read_body(body: Body) -> Result<axum::body::Bytes, VbsError> {
 }
 
 /// Which fault, if any, this request gets: its header, else the queue, else `fail_rate`.
-fn pick_fault(shared: &Shared, parts: &Parts) -> Result<Option<Fault>, VbsError> {
+pub(super) fn pick_fault(shared: &Shared, parts: &Parts) -> Result<Option<Fault>, VbsError> {
     if let Some(v) = parts.headers.get(FAULT_HEADER) {
         let text = v.to_str().unwrap_or("");
         return text
