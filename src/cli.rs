@@ -602,8 +602,20 @@ pub struct ServeArgs {
     /// Probability (0–1) that a request fails with a random 500 or 503.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub fail_rate: f64,
+    /// The moment every CBR date of the data set is relative to: Unix seconds or
+    /// `YYYY-MM-DDTHH:MM:SSZ` [default: now].
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<i64>,
     #[command(flatten)]
     pub log: LogArgs,
+}
+
+fn parse_now(s: &str) -> Result<i64, String> {
+    s.trim().parse::<i64>().or_else(|_| {
+        crate::api::time::Timestamp::parse(s.trim())
+            .map(|t| t.secs)
+            .map_err(|_| "must be Unix seconds or a time such as 2026-11-30T12:00:00Z".to_owned())
+    })
 }
 
 fn parse_url(s: &str) -> Result<String, String> {

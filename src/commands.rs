@@ -172,6 +172,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         sharings: args.sharings,
         latency_ms: args.latency_ms,
         fail_rate: args.fail_rate,
+        now: args.now.unwrap_or_else(|| ServerConfig::default().now),
         ..ServerConfig::default()
     };
     server::serve_until_signal(cfg)
@@ -471,7 +472,10 @@ async fn settings_for(c: &ConnectionArgs) -> anyhow::Result<(Settings, Option<Ru
         // The embedded server speaks both services at one address.
         cbr_endpoint: server.endpoint(),
         concurrency: c.concurrency.unwrap_or(config::DEFAULT_CONCURRENCY),
-        project_names: std::collections::BTreeMap::new(),
+        project_names: server::cbr::project_names()
+            .into_iter()
+            .map(|(id, name)| (id.to_owned(), name.to_owned()))
+            .collect(),
         origins: vec![
             ("region", demo()),
             ("endpoint", demo()),

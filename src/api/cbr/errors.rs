@@ -183,6 +183,11 @@ fn backup_service(number: &str, call: CbrCall, ctx: &AdviceContext) -> Option<St
             "the new status was refused: send accepted with a vault ID, or rejected; if this \
              project rejected the backup before, ask the owner to remove and re-add it"
         }
+        ("6707", c) if c.is_owner_only() && c != C::AddMember => {
+            "sharing is refused for this backup and project: only the project that owns a \
+             backup can list or remove its members; a recipient finds its shares among the \
+             backups shared with it"
+        }
         ("6707", _) => {
             "the service does not allow sharing this backup: check that it is an ordinary \
              (not replicated) server or disk backup in this region, or contact support with \

@@ -1,0 +1,189 @@
+//! The CBR client against the embedded server over loopback: the owner (the demo project,
+//! signing with AK/SK) and a recipient (a partner, with a password token) share one backup,
+//! find it, pick a vault that fits and accept it; errors carry CBR's advice, and the 401
+//! "Malformed request url" quirk reads as "gone" without renewing the token.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use vbshare::api::cbr::AdviceContext;
+use vbshare::api::cbr::model::UpdateMemberRequest;
+use vbshare::api::cbr::{BackupQuery, CbrClient, Fit, MemberStatus, OwnType, pick_vault};
+use vbshare::api::session::Session;
+use vbshare::api::sign::AkSk;
+use vbshare::api::{ApiError, Auth, ClientConfig, PasswordAuth, Secret};
+use vbshare::server::cbr::{DELETED_SHARED_BY_DEMO, PARTNER_A};
+use vbshare::server::{
+    self, DEMO_ACCESS_KEY, DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT_ID, DEMO_SECRET_KEY, DEMO_USER,
+    RunningServer, ServerConfig,
+};
+
+async fn start() -> RunningServer {
+    server::start(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        now: 1_767_225_600,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(server: &RunningServer, project: &str, auth: Auth) -> CbrClient {
+    let mut config = ClientConfig::new(server.endpoint(), project, auth);
+    config.max_retries = 0;
+    let session = Arc::new(Session::new(config).unwrap());
+    CbrClient::new(session, &server.endpoint()).unwrap()
+}
+
+fn owner(server: &RunningServer) -> CbrClient {
+    let auth = Auth::AkSk(AkSk {
+        access_key: DEMO_ACCESS_KEY.into(),
+        secret_key: DEMO_SECRET_KEY.into(),
+        security_token: None,
+    });
+    client(server, DEMO_PROJECT_ID, auth)
+}
+
+fn recipient(server: &RunningServer) -> CbrClient {
+    let auth = Auth::Password(PasswordAuth {
+        auth_url: format!("{}/v3", server.endpoint()),
+        user: DEMO_USER.into(),
+        password: Secret::new(DEMO_PASSWORD.to_owned()),
+        domain: DEMO_DOMAIN.into(),
+    });
+    client(server, PARTNER_A, auth)
+}
+
+fn advice(e: &ApiError) -> String {
+    match e {
+        ApiError::Status(s) => s.hint().to_owned(),
+        other => panic!("not an answer: {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_find_fit_and_accept_into_a_vault() {
+    let server = start().await;
+    let (owner, them) = (owner(&server), recipient(&server));
+
+    // The owner picks an available, unencrypted backup of its own that nobody has yet.
+    let mine = owner
+        .list_backups(&BackupQuery {
+            own_type: Some(OwnType::Private),
+            statuses: vec!["available".into()],
+            limit: Some(200),
+            ..BackupQuery::default()
+        })
+        .await
+        .unwrap();
+    assert!(mine.page.count.unwrap() >= mine.page.items.len() as u64);
+    let mut chosen = None;
+    for b in &mine.page.items {
+        let id = b.id.clone().unwrap();
+        if b.encrypted() != Some(true)
+            && owner
+                .list_members(&id, None, None)
+                .await
+                .unwrap()
+                .page
+                .items
+                .is_empty()
+        {
+            chosen = Some(b.clone());
+            break;
+        }
+    }
+    let backup = chosen.expect("an unshared, unencrypted backup");
+    let id = backup.id.clone().unwrap();
+    let added = owner
+        .add_members(&id, &[PARTNER_A.to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(added.page.items.len(), 1);
+    assert_eq!(
+        added.page.items[0].dest_project_id.as_deref(),
+        Some(PARTNER_A)
+    );
+    let (member, _) = owner.show_member(&id, PARTNER_A).await.unwrap();
+    assert_eq!(member.status, Some(MemberStatus::Pending));
+
+    // Sharing twice is refused with advice about members, not a retry.
+    let again = owner
+        .add_members(&id, &[PARTNER_A.to_owned()])
+        .await
+        .unwrap_err();
+    assert!(
+        advice(&again).to_lowercase().contains("member"),
+        "{}",
+        advice(&again)
+    );
+
+    // The recipient finds it among its pending shares.
+    let pending = them
+        .list_backups(&BackupQuery {
+            own_type: Some(OwnType::Shared),
+            member_status: Some(MemberStatus::Pending),
+            limit: Some(1000),
+            ..BackupQuery::default()
+        })
+        .await
+        .unwrap();
+    let shared = pending
+        .page
+        .items
+        .iter()
+        .find(|b| b.id.as_deref() == Some(id.as_str()))
+        .expect("the new share is pending for the recipient")
+        .clone();
+
+    // Only some of its vaults can take it, and each refusal says why.
+    let vaults = them.list_vaults(None, None).await.unwrap().page.items;
+    assert!(vaults.len() >= 3);
+    let verdicts: Vec<Fit> = vaults.iter().map(|v| v.fit(&shared)).collect();
+    assert!(verdicts.iter().any(Fit::fits), "{verdicts:?}");
+    assert!(verdicts.iter().any(|f| !f.fits()), "{verdicts:?}");
+    let vault = pick_vault(&vaults, &shared).unwrap().clone();
+    let vault_id = vault.id.clone().unwrap();
+    let before = vault.used_mb().unwrap();
+
+    let (accepted, _) = them
+        .update_member_status(
+            &id,
+            &UpdateMemberRequest::accept(vault_id.clone()),
+            &AdviceContext::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, Some(MemberStatus::Accepted));
+    assert_eq!(accepted.vault_id.as_deref(), Some(vault_id.as_str()));
+    let (after, _) = them.show_vault(&vault_id).await.unwrap();
+    assert!(
+        after.used_mb().unwrap() > before,
+        "accepting uses the vault's space"
+    );
+
+    // Only the owner may list members: the recipient is told so.
+    let e = them.list_members(&id, None, None).await.unwrap_err();
+    assert!(advice(&e).contains("own"), "{}", advice(&e));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_backup_reads_as_gone_and_never_renews_the_token() {
+    let server = start().await;
+    let owner = owner(&server);
+    let e = owner
+        .list_members(DELETED_SHARED_BY_DEMO, None, None)
+        .await
+        .unwrap_err();
+    let ApiError::Status(s) = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(s.status, 401);
+    let text = e.to_string();
+    assert!(
+        text.contains("no longer") || text.contains("not found") || text.contains("deleted"),
+        "{text}"
+    );
+    assert!(!text.to_lowercase().contains("token"), "{text}");
+}
