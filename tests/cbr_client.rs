@@ -187,3 +187,54 @@ async fn a_deleted_backup_reads_as_gone_and_never_renews_the_token() {
     );
     assert!(!text.to_lowercase().contains("token"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_walk_finds_every_member_and_reports_failures() {
+    use vbshare::api::cbr::{WalkEvent, walk_owner};
+    let server = start().await;
+    let owner = owner(&server);
+    let mut backups_seen = 0;
+    let mut rows = 0;
+    let mut last_read = (0, None);
+    let summary = walk_owner(&owner, &BackupQuery::default(), 4, |e| match e {
+        WalkEvent::Backups { read, total } => last_read = (read, total),
+        WalkEvent::Members { members, .. } => {
+            backups_seen += 1;
+            rows += members.len();
+        }
+        WalkEvent::Failed { error, .. } => panic!("{error}"),
+    })
+    .await
+    .unwrap();
+    // Every backup of the project was read, and each one's members asked for once.
+    assert_eq!(Some(last_read.0), last_read.1);
+    assert_eq!(summary.backups, last_read.0);
+    assert_eq!(backups_seen, summary.backups);
+    assert_eq!(rows as u64, summary.members);
+    assert!(
+        summary.shared >= 20 && summary.members > summary.shared,
+        "{summary:?}"
+    );
+    assert_eq!((summary.failed, summary.concurrency), (0, 4));
+
+    // Throttling: the walk goes on, says which backups failed, and slows down.
+    let mut failed = Vec::new();
+    let mut injected = false;
+    let summary = walk_owner(&owner, &BackupQuery::default(), 4, |e| match e {
+        WalkEvent::Backups { .. } if !injected => {
+            injected = true;
+            server.inject("too-many-requests-0".parse().unwrap(), 3);
+        }
+        WalkEvent::Failed { backup, error } => {
+            assert_eq!(error.status(), Some(429), "{error}");
+            failed.push(backup.id.unwrap());
+        }
+        _ => {}
+    })
+    .await
+    .unwrap();
+    assert_eq!(failed.len(), 3);
+    assert_eq!(summary.failed, 3);
+    assert!(summary.concurrency < 4, "{summary:?}");
+    assert_eq!(summary.backups, last_read.0, "no backup dropped");
+}

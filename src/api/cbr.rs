@@ -11,6 +11,7 @@
 pub mod client;
 pub mod errors;
 pub mod model;
+pub mod walk;
 
 pub use client::{BackupQuery, CbrClient, Listed, OwnType};
 pub use errors::{
@@ -20,3 +21,4 @@ pub use model::{
     Backup, Fit, Member, MemberStatus, ObjectType, Page, Vault, parse_backup, parse_backups,
     parse_member, parse_members, parse_vault, parse_vaults, pick_vault,
 };
+pub use walk::{MemberRow, WalkEvent, WalkSummary, walk_owner};
