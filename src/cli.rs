@@ -511,6 +511,52 @@ pub enum Command {
         #[command(flatten)]
         log: LogArgs,
     },
+    /// CBR: accept a backup shared with this project into one of its vaults.
+    #[command(
+        after_help = "Examples:\n  vbshare --service cbr accept 0b07081e-3ec7-4e77-8571-54e2947da422 --vault auto\n  \
+                            vbshare --service cbr accept 0b07081e-3ec7-4e77-8571-54e2947da422 \\\n      \
+                            --vault db5b5fab-8f4d-4e27-9da1-494c73cf256d"
+    )]
+    Accept {
+        /// The shared backup (a UUID).
+        backup_id: String,
+        /// The vault to accept it into (a UUID), or `auto`: the fitting vault with the most
+        /// free space.
+        #[arg(long, value_name = "VAULT_ID|auto")]
+        vault: String,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// CBR: reject a backup shared with this project.
+    #[command(
+        after_help = "Example:\n  vbshare --service cbr reject 0b07081e-3ec7-4e77-8571-54e2947da422"
+    )]
+    Reject {
+        /// The shared backup (a UUID).
+        backup_id: String,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
+    /// CBR: this project's vaults, and with --fits whether each can take a shared backup.
+    #[command(
+        after_help = "Example:\n  vbshare --service cbr vaults --fits 0b07081e-3ec7-4e77-8571-54e2947da422"
+    )]
+    Vaults {
+        /// A backup shared with this project: say for each vault whether it can take it.
+        #[arg(long, value_name = "BACKUP_ID")]
+        fits: Option<String>,
+        /// Output format.
+        #[arg(short = 'o', long = "output", value_enum, default_value_t = GetFormat::Table)]
+        output: GetFormat,
+        #[command(flatten)]
+        conn: ConnectionArgs,
+        #[command(flatten)]
+        log: LogArgs,
+    },
     /// Print the resolved settings and where each one came from (secrets masked).
     #[command(after_help = "Examples:\n  vbshare config\n  vbshare config --check --profile prod")]
     Config {
@@ -546,6 +592,9 @@ impl Command {
             Command::Get { .. } => "get",
             Command::Share { .. } => "share",
             Command::Unshare { .. } => "unshare",
+            Command::Accept { .. } => "accept",
+            Command::Reject { .. } => "reject",
+            Command::Vaults { .. } => "vaults",
             Command::Config { .. } => "config",
             Command::Completions { .. } => "completions",
             Command::Serve(_) => "serve",
@@ -560,6 +609,9 @@ impl Command {
             | Command::Get { conn, .. }
             | Command::Share { conn, .. }
             | Command::Unshare { conn, .. }
+            | Command::Accept { conn, .. }
+            | Command::Reject { conn, .. }
+            | Command::Vaults { conn, .. }
             | Command::Config { conn, .. } => Some(conn),
             Command::Completions { .. } | Command::Serve(_) => None,
         }
@@ -573,6 +625,9 @@ impl Command {
             | Command::Get { log, .. }
             | Command::Share { log, .. }
             | Command::Unshare { log, .. }
+            | Command::Accept { log, .. }
+            | Command::Reject { log, .. }
+            | Command::Vaults { log, .. }
             | Command::Config { log, .. } => Some(log),
             Command::Serve(a) => Some(&a.log),
             Command::Completions { .. } => None,

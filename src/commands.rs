@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use crate::api::cbr::CbrClient;
 use crate::api::ids::Kind;
 use crate::api::service::SharingService;
 use crate::api::sign::AkSk;
@@ -18,6 +19,7 @@ use crate::output;
 use crate::output::safe::{Sink, write_json_body};
 use crate::server::{self, RunningServer, ServerConfig};
 
+mod cbr;
 mod progress;
 mod show_config;
 
@@ -98,12 +100,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
              can read and change this traffic, credentials included."
         );
     }
+    let recipient_only = matches!(
+        cli.command,
+        Some(Command::Accept { .. } | Command::Reject { .. } | Command::Vaults { .. })
+    );
+    if recipient_only && settings.service == SharingService::Vbs {
+        return Err(UsageError(format!(
+            "`{}` is a CBR command: VBS has no accept step (a backup shared with this project \
+             is usable at once) and no vaults; pass --service cbr",
+            cli.command.as_ref().map_or("", Command::name)
+        ))
+        .into());
+    }
     if settings.service == SharingService::Cbr
-        && !matches!(cli.command, Some(Command::Config { .. }))
+        && !matches!(
+            cli.command,
+            Some(Command::Config { .. } | Command::Accept { .. } | Command::Reject { .. })
+        )
     {
         return Err(anyhow::anyhow!(
-            "CBR sharing is not in this build yet (the service is cbr from {}); only VBS \
-             commands work: pass --service vbs, or run vbshare config to see the settings",
+            "this command does not speak CBR in this build yet (the service is cbr from {}); \
+             CBR has accept and reject so far: pass --service vbs for the rest, or run \
+             vbshare config to see the settings",
             settings
                 .origin("service")
                 .map_or_else(|| "the settings".to_owned(), ToString::to_string)
@@ -130,6 +148,9 @@ impl Ids {
             Some(Command::Share { backup_id, .. }) => Some((Kind::Backup, backup_id)),
             Some(Command::Unshare { id, backup, .. }) => {
                 Some((if *backup { Kind::Backup } else { Kind::Sharing }, id))
+            }
+            Some(Command::Accept { backup_id, .. } | Command::Reject { backup_id, .. }) => {
+                Some((Kind::Backup, backup_id))
             }
             _ => None,
         };
@@ -261,6 +282,23 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             }
             Ok(())
         }
+        Some(Command::Accept { vault, .. }) => {
+            if settings.read_only {
+                return Err(ReadOnlyError("accept a shared backup").into());
+            }
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::accept(&cbr, &ids.id, vault).await
+        }
+        Some(Command::Reject { .. }) => {
+            if settings.read_only {
+                return Err(ReadOnlyError("reject a shared backup").into());
+            }
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::reject(&cbr, &ids.id).await
+        }
+        Some(Command::Vaults { .. }) => Err(anyhow::anyhow!(
+            "vaults is not in this build yet: it waits for the vault's output schema"
+        )),
         Some(Command::Config { check, .. }) => {
             let mut out = stdout.lock();
             write!(out, "{}", show_config::render(settings, &client))?;

@@ -238,3 +238,121 @@ async fn the_owner_walk_finds_every_member_and_reports_failures() {
     assert!(summary.concurrency < 4, "{summary:?}");
     assert_eq!(summary.backups, last_read.0, "no backup dropped");
 }
+
+/// The built binary as the demo project against `server`, speaking CBR.
+fn cli(server: &RunningServer, home: &std::path::Path) -> std::process::Command {
+    #[path = "common/cli.rs"]
+    mod common_cli;
+    let mut c = common_cli::vbshare(home);
+    c.env("HW_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("HW_SECRET_KEY", DEMO_SECRET_KEY)
+        .args([
+            "--endpoint",
+            &server.endpoint(),
+            "--project-id",
+            DEMO_PROJECT_ID,
+            "--service",
+            "cbr",
+        ]);
+    c
+}
+
+async fn output(mut c: std::process::Command) -> (Option<i32>, String) {
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Backups shared with the demo project and still pending.
+async fn pending_for_demo(server: &RunningServer) -> Vec<vbshare::api::cbr::Backup> {
+    owner(server)
+        .list_backups(&BackupQuery {
+            own_type: Some(OwnType::Shared),
+            member_status: Some(MemberStatus::Pending),
+            limit: Some(1000),
+            ..BackupQuery::default()
+        })
+        .await
+        .unwrap()
+        .page
+        .items
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_and_reject_from_the_command_line_and_every_rerun() {
+    use vbshare::server::cbr::{DEMO_FROZEN_VAULT, DEMO_REPLICA_VAULT};
+    let server = start().await;
+    let home = tempfile::tempdir().unwrap();
+    let pending = pending_for_demo(&server).await;
+    assert!(pending.len() >= 3, "{}", pending.len());
+    let (a, b) = (
+        pending[0].id.clone().unwrap(),
+        pending[1].id.clone().unwrap(),
+    );
+
+    // Vaults that cannot take it are refused with their reason, before any write.
+    for (vault, why) in [
+        (DEMO_FROZEN_VAULT, "frozen"),
+        (DEMO_REPLICA_VAULT, "backup vault"),
+    ] {
+        let mut c = cli(&server, home.path());
+        c.args(["accept", &a, "--vault", vault]);
+        let (code, err) = output(c).await;
+        assert_eq!(code, Some(1), "{err}");
+        assert!(
+            err.contains("cannot take backup") && err.contains(why),
+            "{err}"
+        );
+    }
+    let mut c = cli(&server, home.path());
+    c.args(["accept", &a, "--vault", "auto"]);
+    let (code, err) = output(c).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("chose vault") && err.contains("the vault now has"),
+        "{err}"
+    );
+    let mut c = cli(&server, home.path());
+    c.args(["accept", &a, "--vault", "auto"]);
+    let (code, err) = output(c).await;
+    assert_eq!(
+        (
+            code,
+            err.trim_end().ends_with("already accepted; nothing to do")
+        ),
+        (Some(0), true),
+        "{err}"
+    );
+
+    for expect in ["rejected backup", "already rejected; nothing to do"] {
+        let mut c = cli(&server, home.path());
+        c.args(["reject", &b]);
+        let (code, err) = output(c).await;
+        assert_eq!(code, Some(0), "{err}");
+        assert!(err.contains(expect), "{err}");
+    }
+    let mut c = cli(&server, home.path());
+    c.args(["accept", &b, "--vault", "auto"]);
+    let (code, err) = output(c).await;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("was rejected"), "{err}");
+
+    // VBS has no accept step; read-only refuses; an unknown backup is named.
+    let mut c = cli(&server, home.path());
+    c.args(["accept", &a, "--vault", "auto", "--service", "vbs"]);
+    assert_eq!(output(c).await.0, Some(2));
+    let mut c = cli(&server, home.path());
+    c.args(["--read-only", "reject", &pending[2].id.clone().unwrap()]);
+    let (code, err) = output(c).await;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("read-only"), "{err}");
+    let mut c = cli(&server, home.path());
+    c.args(["reject", "8332443e-9866-41d8-8a58-a898cf5db030"]);
+    let (code, err) = output(c).await;
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is not shared with this project"), "{err}");
+}

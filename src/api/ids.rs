@@ -36,6 +36,7 @@ pub fn project_id(s: &str) -> Result<String, Invalid> {
 pub enum Kind {
     Sharing,
     Backup,
+    Vault,
 }
 
 impl fmt::Display for Kind {
@@ -43,6 +44,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Sharing => "sharing",
             Kind::Backup => "backup",
+            Kind::Vault => "vault",
         })
     }
 }

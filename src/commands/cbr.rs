@@ -1,0 +1,188 @@
+//! The CBR commands a recipient needs: accept a shared backup into a vault (naming the
+//! vault, or `auto` for the roomiest one that fits) and reject one. Re-running either is
+//! safe: what is already done says so and exits 0.
+
+use anyhow::bail;
+
+use crate::api::cbr::model::{UpdateMemberRequest, size_text};
+use crate::api::cbr::{
+    AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
+};
+use crate::text::sanitize;
+
+/// Shared backups asked for per page while looking one up.
+const PAGE: u32 = 1000;
+
+/// A shared backup and this project's status for it, found through the status-filtered
+/// lists (a shared backup carries no status of its own).
+pub async fn find_shared(
+    client: &CbrClient,
+    backup_id: &str,
+) -> anyhow::Result<Option<(Backup, MemberStatus)>> {
+    for status in [
+        MemberStatus::Pending,
+        MemberStatus::Accepted,
+        MemberStatus::Rejected,
+    ] {
+        let mut offset = 0;
+        loop {
+            let q = BackupQuery {
+                own_type: Some(OwnType::Shared),
+                member_status: Some(status.clone()),
+                limit: Some(PAGE),
+                offset: Some(offset),
+                ..BackupQuery::default()
+            };
+            let page = client.list_backups(&q).await?.page;
+            let got = page.items.len() as u64;
+            if let Some(b) = page
+                .items
+                .into_iter()
+                .find(|b| b.id.as_deref() == Some(backup_id))
+            {
+                return Ok(Some((b, status)));
+            }
+            offset += got;
+            if got == 0 || page.count.is_some_and(|c| offset >= c) {
+                break;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Every vault of this project.
+pub async fn all_vaults(client: &CbrClient) -> anyhow::Result<Vec<Vault>> {
+    let mut vaults = Vec::new();
+    loop {
+        let page = client
+            .list_vaults(Some(PAGE), Some(vaults.len() as u64))
+            .await?
+            .page;
+        let got = page.items.len();
+        vaults.extend(page.items);
+        if got == 0 || page.count.is_some_and(|c| vaults.len() as u64 >= c) {
+            return Ok(vaults);
+        }
+    }
+}
+
+/// `name (id)` of a backup or vault, safe for the terminal.
+fn label(name: Option<&String>, id: Option<&String>) -> String {
+    let id = id.map_or("?", String::as_str);
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) => format!("{} ({})", sanitize(n), sanitize(id)),
+        None => sanitize(id).into_owned(),
+    }
+}
+
+fn not_shared(backup_id: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "backup {backup_id} is not shared with this project (not pending, accepted or \
+         rejected): check the ID, or ask its owner to share it"
+    )
+}
+
+/// `accept BACKUP_ID --vault VAULT_ID|auto`.
+pub async fn accept(client: &CbrClient, backup_id: &str, vault: &str) -> anyhow::Result<()> {
+    let Some((backup, status)) = find_shared(client, backup_id).await? else {
+        return Err(not_shared(backup_id));
+    };
+    let what = label(backup.name.as_ref(), backup.id.as_ref());
+    match status {
+        MemberStatus::Accepted => {
+            eprintln!("backup {what} is already accepted; nothing to do");
+            return Ok(());
+        }
+        MemberStatus::Rejected => bail!(
+            "backup {what} was rejected by this project; to accept it, ask its owner to \
+             remove this project and share it again"
+        ),
+        _ => {}
+    }
+    let vaults = all_vaults(client).await?;
+    let chosen = if vault.eq_ignore_ascii_case("auto") {
+        match pick_vault(&vaults, &backup) {
+            Some(v) => {
+                eprintln!(
+                    "chose vault {}, the fitting vault with the most free space",
+                    label(v.name.as_ref(), v.id.as_ref())
+                );
+                v
+            }
+            None => {
+                let mut lines = vec![format!("no vault of this project can take backup {what}:")];
+                for v in &vaults {
+                    lines.push(format!(
+                        "  {}: {}",
+                        label(v.name.as_ref(), v.id.as_ref()),
+                        v.fit(&backup).reason()
+                    ));
+                }
+                bail!("{}", lines.join("\n"));
+            }
+        }
+    } else {
+        let id = crate::api::ids::resource_id(crate::api::ids::Kind::Vault, vault)
+            .map_err(|e| crate::commands::UsageError(e.0))?;
+        let Some(v) = vaults.iter().find(|v| v.id.as_deref() == Some(id.as_str())) else {
+            bail!("vault {id} is not one of this project's vaults: see vbshare vaults");
+        };
+        if let fit @ (Fit::WrongType { .. }
+        | Fit::TypeUnknown
+        | Fit::NotBackupVault { .. }
+        | Fit::NotAvailable(_)
+        | Fit::TooSmall { .. }
+        | Fit::SizeUnknown) = v.fit(&backup)
+        {
+            bail!(
+                "vault {} cannot take backup {what}: {}; pick another with --vault auto or see \
+                 vbshare vaults --fits {backup_id}",
+                label(v.name.as_ref(), v.id.as_ref()),
+                fit.reason()
+            );
+        }
+        v
+    };
+    let vault_id = chosen.id.clone().unwrap_or_default();
+    client
+        .update_member_status(
+            backup_id,
+            &UpdateMemberRequest::accept(vault_id.clone()),
+            &AdviceContext::accepting(chosen, &backup),
+        )
+        .await?;
+    let free = client
+        .show_vault(&vault_id)
+        .await
+        .ok()
+        .and_then(|(v, _)| v.free_mb());
+    eprintln!(
+        "accepted backup {what} into vault {}{}",
+        label(chosen.name.as_ref(), chosen.id.as_ref()),
+        free.map(|f| format!("; the vault now has {} free", size_text(f)))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// `reject BACKUP_ID`.
+pub async fn reject(client: &CbrClient, backup_id: &str) -> anyhow::Result<()> {
+    let Some((backup, status)) = find_shared(client, backup_id).await? else {
+        return Err(not_shared(backup_id));
+    };
+    let what = label(backup.name.as_ref(), backup.id.as_ref());
+    if status == MemberStatus::Rejected {
+        eprintln!("backup {what} is already rejected; nothing to do");
+        return Ok(());
+    }
+    client
+        .update_member_status(
+            backup_id,
+            &UpdateMemberRequest::reject(),
+            &AdviceContext::default(),
+        )
+        .await?;
+    eprintln!("rejected backup {what}");
+    Ok(())
+}
