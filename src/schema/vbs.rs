@@ -32,47 +32,68 @@ fn backup(s: &Sharing) -> Option<&Backup> {
     s.backup.as_ref()
 }
 
-/// Text, status or JSON text of the backup.
-macro_rules! backup_text {
-    ($kind:ident, $field:ident, $f:ident) => {
-        |s| {
+/// A field of the sharing itself, by its name in the model.
+macro_rules! sharing_field {
+    ($name:ident, $f:ident, $kind:ident $(, $conv:ident)?) => {
+        pub(super) fn $name(s: &Sharing) -> Datum<'_> {
+            datum(s, S::$f, Value::$kind(s.$name $(.$conv())?))
+        }
+    };
+}
+
+/// A field of the sharing's backup, by its name in the model.
+macro_rules! backup_field {
+    ($name:ident, $f:ident, $kind:ident $(, $conv:ident)?) => {
+        pub(super) fn $name(s: &Sharing) -> Datum<'_> {
             datum(
                 s,
                 B::$f,
-                Value::$kind(backup(s).and_then(|b| b.$field.as_deref())),
+                Value::$kind(super::backup(s).and_then(|b| b.$name $(.$conv())?)),
             )
         }
     };
 }
 
-macro_rules! backup_time {
-    ($field:ident, $f:ident) => {
-        |s| {
-            datum(
-                s,
-                B::$f,
-                Value::Time(backup(s).and_then(|b| b.$field.as_ref())),
-            )
-        }
-    };
+/// Each field's value, declared once for the columns, the detail and the CSV.
+mod sharing {
+    use super::{Datum, S, Sharing, Value, datum};
+
+    sharing_field!(id, Id, Text, as_deref);
+    sharing_field!(backup_id, BackupId, Text, as_deref);
+    sharing_field!(from_project_id, FromProjectId, Text, as_deref);
+    sharing_field!(to_project_id, ToProjectId, Text, as_deref);
+    sharing_field!(created_at, CreatedAt, Time, as_ref);
+    sharing_field!(updated_at, UpdatedAt, Time, as_ref);
+    sharing_field!(deleted, Deleted, Flag);
+    sharing_field!(deleted_at, DeletedAt, Time, as_ref);
+
+    /// The backup as a whole: only ever shown as sent or missing.
+    pub(super) fn backup(s: &Sharing) -> Datum<'_> {
+        datum(s, S::Backup, Value::Object)
+    }
 }
 
-macro_rules! backup_copy {
-    ($kind:ident, $field:ident, $f:ident) => {
-        |s| datum(s, B::$f, Value::$kind(backup(s).and_then(|b| b.$field)))
-    };
-}
+/// The backup's fields (see [`sharing`]).
+mod backup {
+    use super::{B, Datum, Sharing, Value, datum};
 
-macro_rules! sharing_text {
-    ($field:ident, $f:ident) => {
-        |s| datum(s, S::$f, Value::Text(s.$field.as_deref()))
-    };
-}
-
-macro_rules! sharing_time {
-    ($field:ident, $f:ident) => {
-        |s| datum(s, S::$f, Value::Time(s.$field.as_ref()))
-    };
+    backup_field!(id, Id, Text, as_deref);
+    backup_field!(name, Name, Text, as_deref);
+    backup_field!(status, Status, Status, as_deref);
+    backup_field!(size, Size, Gb);
+    backup_field!(volume_id, VolumeId, Text, as_deref);
+    backup_field!(snapshot_id, SnapshotId, Text, as_deref);
+    backup_field!(availability_zone, AvailabilityZone, Text, as_deref);
+    backup_field!(container, Container, Text, as_deref);
+    backup_field!(description, Description, Json, as_deref);
+    backup_field!(fail_reason, FailReason, Text, as_deref);
+    backup_field!(created_at, CreatedAt, Time, as_ref);
+    backup_field!(updated_at, UpdatedAt, Time, as_ref);
+    backup_field!(data_timestamp, DataTimestamp, Time, as_ref);
+    backup_field!(object_count, ObjectCount, Count);
+    backup_field!(is_incremental, IsIncremental, Flag);
+    backup_field!(has_dependent_backups, HasDependentBackups, Flag);
+    backup_field!(service_metadata, ServiceMetadata, Json, as_deref);
 }
 
 /// The project on the other side: the recipient when shared by me, the sharer when
@@ -106,7 +127,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: Some(3),
         right: false,
         sort: Some(SortKey::Id),
-        cell: |s, _| datum(s, S::Id, Value::Text(s.id.as_deref())),
+        cell: |s, _| sharing::id(s),
     },
     Column {
         id: "name",
@@ -117,13 +138,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: None,
         right: false,
         sort: Some(SortKey::Name),
-        cell: |s, _| {
-            datum(
-                s,
-                B::Name,
-                Value::Text(backup(s).and_then(|b| b.name.as_deref())),
-            )
-        },
+        cell: |s, _| backup::name(s),
     },
     Column {
         id: "status",
@@ -134,13 +149,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: None,
         right: false,
         sort: Some(SortKey::Status),
-        cell: |s, _| {
-            datum(
-                s,
-                B::Status,
-                Value::Status(backup(s).and_then(|b| b.status.as_deref())),
-            )
-        },
+        cell: |s, _| backup::status(s),
     },
     Column {
         id: "size",
@@ -151,7 +160,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: Some(8),
         right: true,
         sort: Some(SortKey::Size),
-        cell: |s, _| datum(s, B::Size, Value::Gb(backup(s).and_then(|b| b.size))),
+        cell: |s, _| backup::size(s),
     },
     Column {
         id: "project",
@@ -183,13 +192,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: Some(5),
         right: false,
         sort: None,
-        cell: |s, _| {
-            datum(
-                s,
-                B::AvailabilityZone,
-                Value::Text(backup(s).and_then(|b| b.availability_zone.as_deref())),
-            )
-        },
+        cell: |s, _| backup::availability_zone(s),
     },
     Column {
         id: "created",
@@ -204,7 +207,7 @@ static COLUMNS: &[Column<Sharing>] = &[
         drop_at: Some(6),
         right: false,
         sort: Some(SortKey::CreatedAt),
-        cell: |s, _| datum(s, S::CreatedAt, Value::Time(s.created_at.as_ref())),
+        cell: |s, _| sharing::created_at(s),
     },
 ];
 
@@ -232,23 +235,20 @@ static DETAIL: &[Section<Sharing>] = &[
         title: "Sharing",
         prefix: "",
         fields: &[
-            field("id", sharing_text!(id, Id)),
-            field("backup_id", sharing_text!(backup_id, BackupId)),
-            field(
-                "from_project_id",
-                sharing_text!(from_project_id, FromProjectId),
-            ),
-            field("to_project_id", sharing_text!(to_project_id, ToProjectId)),
-            field("created_at", sharing_time!(created_at, CreatedAt)),
-            field("updated_at", sharing_time!(updated_at, UpdatedAt)),
+            field("id", sharing::id),
+            field("backup_id", sharing::backup_id),
+            field("from_project_id", sharing::from_project_id),
+            field("to_project_id", sharing::to_project_id),
+            field("created_at", sharing::created_at),
+            field("updated_at", sharing::updated_at),
             DetailField {
                 label: "deleted",
-                value: |s| datum(s, S::Deleted, Value::Flag(s.deleted)),
+                value: sharing::deleted,
                 compact_if: Some(deletion_sent),
             },
             DetailField {
                 label: "deleted_at",
-                value: sharing_time!(deleted_at, DeletedAt),
+                value: sharing::deleted_at,
                 compact_if: Some(deletion_sent),
             },
         ],
@@ -258,54 +258,30 @@ static DETAIL: &[Section<Sharing>] = &[
         title: "Backup",
         prefix: "backup.",
         fields: &[
-            field("backup.id", backup_text!(Text, id, Id)),
-            field("backup.name", backup_text!(Text, name, Name)),
-            field("backup.status", backup_text!(Status, status, Status)),
-            field("backup.size", backup_copy!(Gb, size, Size)),
-            field("backup.volume_id", backup_text!(Text, volume_id, VolumeId)),
-            field(
-                "backup.snapshot_id",
-                backup_text!(Text, snapshot_id, SnapshotId),
-            ),
-            field(
-                "backup.availability_zone",
-                backup_text!(Text, availability_zone, AvailabilityZone),
-            ),
-            field("backup.container", backup_text!(Text, container, Container)),
-            field(
-                "backup.description",
-                backup_text!(Json, description, Description),
-            ),
-            field(
-                "backup.fail_reason",
-                backup_text!(Text, fail_reason, FailReason),
-            ),
-            field("backup.created_at", backup_time!(created_at, CreatedAt)),
-            field("backup.updated_at", backup_time!(updated_at, UpdatedAt)),
-            field(
-                "backup.data_timestamp",
-                backup_time!(data_timestamp, DataTimestamp),
-            ),
-            field(
-                "backup.object_count",
-                backup_copy!(Count, object_count, ObjectCount),
-            ),
-            field(
-                "backup.is_incremental",
-                backup_copy!(Flag, is_incremental, IsIncremental),
-            ),
+            field("backup.id", backup::id),
+            field("backup.name", backup::name),
+            field("backup.status", backup::status),
+            field("backup.size", backup::size),
+            field("backup.volume_id", backup::volume_id),
+            field("backup.snapshot_id", backup::snapshot_id),
+            field("backup.availability_zone", backup::availability_zone),
+            field("backup.container", backup::container),
+            field("backup.description", backup::description),
+            field("backup.fail_reason", backup::fail_reason),
+            field("backup.created_at", backup::created_at),
+            field("backup.updated_at", backup::updated_at),
+            field("backup.data_timestamp", backup::data_timestamp),
+            field("backup.object_count", backup::object_count),
+            field("backup.is_incremental", backup::is_incremental),
             field(
                 "backup.has_dependent_backups",
-                backup_copy!(Flag, has_dependent_backups, HasDependentBackups),
+                backup::has_dependent_backups,
             ),
-            field(
-                "backup.service_metadata",
-                backup_text!(Json, service_metadata, ServiceMetadata),
-            ),
+            field("backup.service_metadata", backup::service_metadata),
         ],
         missing: Some(Missing {
             present: |s| s.backup.is_some(),
-            field: field("backup", |s| datum(s, S::Backup, Value::Object)),
+            field: field("backup", sharing::backup),
         }),
     },
 ];
@@ -315,59 +291,32 @@ const fn csv(name: &'static str, value: for<'a> fn(&'a Sharing) -> Datum<'a>) ->
 }
 
 static CSV: &[CsvField<Sharing>] = &[
-    csv("id", sharing_text!(id, Id)),
-    csv("backup_id", sharing_text!(backup_id, BackupId)),
-    csv(
-        "from_project_id",
-        sharing_text!(from_project_id, FromProjectId),
-    ),
-    csv("to_project_id", sharing_text!(to_project_id, ToProjectId)),
-    csv("created_at", sharing_time!(created_at, CreatedAt)),
-    csv("updated_at", sharing_time!(updated_at, UpdatedAt)),
-    csv("backup.id", backup_text!(Text, id, Id)),
-    csv("backup.name", backup_text!(Text, name, Name)),
-    csv("backup.status", backup_text!(Status, status, Status)),
-    csv("backup.size", backup_copy!(Gb, size, Size)),
-    csv("backup.volume_id", backup_text!(Text, volume_id, VolumeId)),
-    csv(
-        "backup.snapshot_id",
-        backup_text!(Text, snapshot_id, SnapshotId),
-    ),
-    csv(
-        "backup.availability_zone",
-        backup_text!(Text, availability_zone, AvailabilityZone),
-    ),
-    csv("backup.container", backup_text!(Text, container, Container)),
-    csv(
-        "backup.description",
-        backup_text!(Json, description, Description),
-    ),
-    csv(
-        "backup.fail_reason",
-        backup_text!(Text, fail_reason, FailReason),
-    ),
-    csv("backup.created_at", backup_time!(created_at, CreatedAt)),
-    csv("backup.updated_at", backup_time!(updated_at, UpdatedAt)),
-    csv(
-        "backup.data_timestamp",
-        backup_time!(data_timestamp, DataTimestamp),
-    ),
-    csv(
-        "backup.object_count",
-        backup_copy!(Count, object_count, ObjectCount),
-    ),
-    csv(
-        "backup.is_incremental",
-        backup_copy!(Flag, is_incremental, IsIncremental),
-    ),
+    csv("id", sharing::id),
+    csv("backup_id", sharing::backup_id),
+    csv("from_project_id", sharing::from_project_id),
+    csv("to_project_id", sharing::to_project_id),
+    csv("created_at", sharing::created_at),
+    csv("updated_at", sharing::updated_at),
+    csv("backup.id", backup::id),
+    csv("backup.name", backup::name),
+    csv("backup.status", backup::status),
+    csv("backup.size", backup::size),
+    csv("backup.volume_id", backup::volume_id),
+    csv("backup.snapshot_id", backup::snapshot_id),
+    csv("backup.availability_zone", backup::availability_zone),
+    csv("backup.container", backup::container),
+    csv("backup.description", backup::description),
+    csv("backup.fail_reason", backup::fail_reason),
+    csv("backup.created_at", backup::created_at),
+    csv("backup.updated_at", backup::updated_at),
+    csv("backup.data_timestamp", backup::data_timestamp),
+    csv("backup.object_count", backup::object_count),
+    csv("backup.is_incremental", backup::is_incremental),
     csv(
         "backup.has_dependent_backups",
-        backup_copy!(Flag, has_dependent_backups, HasDependentBackups),
+        backup::has_dependent_backups,
     ),
-    csv(
-        "backup.service_metadata",
-        backup_text!(Json, service_metadata, ServiceMetadata),
-    ),
+    csv("backup.service_metadata", backup::service_metadata),
 ];
 
 #[cfg(test)]
