@@ -9,7 +9,8 @@
 //! - `-o csv` ([`crate::output::csv`]) reads [`Schema::csv`];
 //! - `get -o table` ([`crate::output::write_detail`]) and the browser's detail pane read
 //!   [`Schema::detail`];
-//! - the browser's table reads the columns' titles and narrowing steps.
+//! - the browser's table reads the columns (titles, widths, alignment, cells) and derives
+//!   its narrow-screen layouts from their declared shorten and drop steps.
 //!
 //! # Shape
 //!
@@ -23,6 +24,17 @@
 //!
 //! Columns that depend on which side of a sharing is listed (the other project) take a
 //! [`View`].
+//!
+//! # Adding a row kind
+//!
+//! Write `src/schema/<kind>.rs` with a `static KIND: Schema<Row>`: one accessor per field
+//! returning a [`Datum`] (see `vbs.rs`, where each is named once and used by the columns,
+//! the detail and the CSV), then the three lists. If the row has a kind of value none of
+//! [`Value`]'s variants fits, add a variant and one arm in each renderer; otherwise no
+//! renderer changes. What is still tied to the sharing: the renderers' entry points take
+//! `&Sharing` and name [`vbs::SHARING`], and the pane's "Other fields" reads the
+//! sharing's raw JSON; making them take a `&Schema<R>` is the next step once a second
+//! kind exists.
 
 use std::borrow::Cow;
 
