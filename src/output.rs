@@ -9,7 +9,7 @@ use crate::api::Sharing;
 use crate::api::model::unparsed_fields;
 use crate::api::time::Timestamp;
 use crate::schema::vbs::SHARING;
-use crate::schema::{Datum, Value, View, Width};
+use crate::schema::{Datum, Schema, Value, View, Width};
 use crate::text::{human_gb, pad, sanitize, truncate, width};
 
 pub mod csv;
@@ -61,8 +61,8 @@ pub fn unparsed_note_for(fields: u64) -> Option<String> {
 }
 
 /// The column headers of a table: the schema's titles in capitals.
-fn headers(view: View) -> Vec<String> {
-    SHARING
+fn headers<R>(schema: &Schema<R>, view: View) -> Vec<String> {
+    schema
         .columns
         .iter()
         .map(|c| c.title.get(view).to_uppercase())
@@ -70,12 +70,12 @@ fn headers(view: View) -> Vec<String> {
 }
 
 /// One row's cells; a flexible column is cut to its widest.
-fn row_cells(s: &Sharing, view: View) -> Vec<String> {
-    SHARING
+fn row_cells<R>(schema: &Schema<R>, row: &R, view: View) -> Vec<String> {
+    schema
         .columns
         .iter()
         .map(|c| {
-            let text = shown((c.cell)(s, view), false);
+            let text = shown((c.cell)(row, view), false);
             match c.width {
                 Width::Flex { max, .. } => truncate(&text, max).into_owned(),
                 _ => text,
@@ -86,9 +86,18 @@ fn row_cells(s: &Sharing, view: View) -> Vec<String> {
 
 /// Writes sharings as aligned columns. `share_to_me` picks the "other project" column.
 pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) -> io::Result<()> {
-    let view = View { to_me: share_to_me };
-    let headers = headers(view);
-    let cells: Vec<Vec<String>> = rows.iter().map(|s| row_cells(s, view)).collect();
+    write_table_of(out, &SHARING, rows, View { to_me: share_to_me })
+}
+
+/// Writes rows of any kind as aligned columns, as its schema declares them.
+pub fn write_table_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    rows: &[R],
+    view: View,
+) -> io::Result<()> {
+    let headers = headers(schema, view);
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| row_cells(schema, r, view)).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -97,7 +106,7 @@ pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) ->
     }
     let line = |cols: &[String]| -> String {
         let mut l = String::new();
-        for (i, ((c, w), col)) in cols.iter().zip(&widths).zip(SHARING.columns).enumerate() {
+        for (i, ((c, w), col)) in cols.iter().zip(&widths).zip(schema.columns).enumerate() {
             if i > 0 {
                 l.push_str("  ");
             }
@@ -121,9 +130,9 @@ pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) ->
 
 /// A line of a streamed table (`list --all -o table`), where rows arrive page by page and
 /// cannot be measured first: each column at its declared stream width.
-fn fixed_line(out: &mut impl Write, cols: &[String]) -> io::Result<()> {
+fn fixed_line<R>(out: &mut impl Write, schema: &Schema<R>, cols: &[String]) -> io::Result<()> {
     let mut l = String::new();
-    for (i, (c, col)) in cols.iter().zip(SHARING.columns).enumerate() {
+    for (i, (c, col)) in cols.iter().zip(schema.columns).enumerate() {
         if i > 0 {
             l.push_str("  ");
         }
@@ -138,29 +147,58 @@ fn fixed_line(out: &mut impl Write, cols: &[String]) -> io::Result<()> {
 
 /// The header of a streamed table.
 pub fn write_fixed_header(out: &mut impl Write, share_to_me: bool) -> io::Result<()> {
-    fixed_line(out, &headers(View { to_me: share_to_me }))
+    write_fixed_header_of(out, &SHARING, View { to_me: share_to_me })
+}
+
+/// The header of a streamed table of rows of any kind.
+pub fn write_fixed_header_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    view: View,
+) -> io::Result<()> {
+    fixed_line(out, schema, &headers(schema, view))
 }
 
 /// One row of a streamed table.
 pub fn write_fixed_row(out: &mut impl Write, s: &Sharing, share_to_me: bool) -> io::Result<()> {
-    fixed_line(out, &row_cells(s, View { to_me: share_to_me }))
+    write_fixed_row_of(out, &SHARING, s, View { to_me: share_to_me })
+}
+
+/// One row of any kind in a streamed table.
+pub fn write_fixed_row_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    row: &R,
+    view: View,
+) -> io::Result<()> {
+    fixed_line(out, schema, &row_cells(schema, row, view))
 }
 
 /// Every field of a sharing and its backup as `label  value` lines, labels prefixed by
 /// their section (`backup.size`); fields rarely sent only when they were.
 pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
-    SHARING
+    fields_of(&SHARING, s)
+}
+
+/// Every field of a row of any kind, as [`fields`].
+pub fn fields_of<R>(schema: &Schema<R>, row: &R) -> Vec<(&'static str, String)> {
+    schema
         .detail
         .iter()
-        .flat_map(|section| section.shown(s))
-        .filter(|f| f.compact_if.is_none_or(|show| show(s)))
-        .map(|f| (f.label, shown((f.value)(s), true)))
+        .flat_map(|section| section.shown(row))
+        .filter(|f| f.compact_if.is_none_or(|show| show(row)))
+        .map(|f| (f.label, shown((f.value)(row), true)))
         .collect()
 }
 
 /// Writes one sharing as aligned `label  value` lines.
 pub fn write_detail(out: &mut impl Write, s: &Sharing) -> io::Result<()> {
-    let f = fields(s);
+    write_detail_of(out, &SHARING, s)
+}
+
+/// Writes one row of any kind as aligned `label  value` lines.
+pub fn write_detail_of<R>(out: &mut impl Write, schema: &Schema<R>, row: &R) -> io::Result<()> {
+    let f = fields_of(schema, row);
     let w = f.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in f {
         writeln!(out, "{k:<w$}  {v}")?;

@@ -31,10 +31,10 @@
 //! returning a [`Datum`] (see `vbs.rs`, where each is named once and used by the columns,
 //! the detail and the CSV), then the three lists. If the row has a kind of value none of
 //! [`Value`]'s variants fits, add a variant and one arm in each renderer; otherwise no
-//! renderer changes. What is still tied to the sharing: the renderers' entry points take
-//! `&Sharing` and name [`vbs::SHARING`], and the pane's "Other fields" reads the
-//! sharing's raw JSON; making them take a `&Schema<R>` is the next step once a second
-//! kind exists.
+//! renderer changes: `-o table`, the streamed table, `get` and CSV have `…_of` entry
+//! points taking any `&Schema<R>` (`write_table_of`, `fields_of`, `write_row_of`, …).
+//! The browser's table and detail pane still name [`vbs::SHARING`] because the App holds
+//! sharings, and the pane's "Other fields" reads the sharing's raw JSON.
 
 use std::borrow::Cow;
 

@@ -18,6 +18,7 @@ use std::io::{self, Write};
 
 use crate::api::Sharing;
 use crate::output::safe::Sink;
+use crate::schema::Schema;
 use crate::schema::vbs::SHARING;
 use crate::text::sanitize;
 
@@ -43,13 +44,28 @@ pub fn write_header(out: &mut impl Write, sink: Sink) -> io::Result<()> {
     write_record(out, COLUMNS.iter().map(|c| (*c).to_owned()), sink)
 }
 
+/// Writes the header line of rows of any kind: its schema's CSV names.
+pub fn write_header_of<R>(out: &mut impl Write, schema: &Schema<R>, sink: Sink) -> io::Result<()> {
+    write_record(out, schema.csv.iter().map(|f| f.name.to_owned()), sink)
+}
+
 /// Writes one sharing as a record; `null` is an empty field, and a field that could not
 /// be read is written as sent (a string's content, else its JSON text: `""` is an empty
 /// field, `"ten"` is `ten`, `{"a":1}` is `{"a":1}`).
 pub fn write_row(out: &mut impl Write, s: &Sharing, sink: Sink) -> io::Result<()> {
+    write_row_of(out, &SHARING, s, sink)
+}
+
+/// Writes one row of any kind as a record, as [`write_row`].
+pub fn write_row_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    row: &R,
+    sink: Sink,
+) -> io::Result<()> {
     write_record(
         out,
-        SHARING.csv.iter().map(|f| f.text(s).into_owned()),
+        schema.csv.iter().map(|f| f.text(row).into_owned()),
         sink,
     )
 }
