@@ -6,48 +6,36 @@
 use std::io::{self, Write};
 
 use crate::api::Sharing;
-use crate::api::model::{BackupField as B, Field, SharingField as S, unparsed_fields};
+use crate::api::model::unparsed_fields;
 use crate::api::time::Timestamp;
-use crate::text::{human_gb, pad, sanitize, width};
+use crate::schema::vbs::SHARING;
+use crate::schema::{Datum, Schema, Value, View, Width};
+use crate::text::{human_gb, pad, sanitize, truncate, width};
 
 pub mod csv;
 pub mod safe;
 
-/// Column headers of the list table.
-const HEADERS: [&str; 7] = [
-    "SHARING ID",
-    "BACKUP NAME",
-    "STATUS",
-    "SIZE",
-    "",
-    "AZ",
-    "CREATED (UTC)",
-];
-
-/// The longest backup name shown in a table cell.
-const MAX_NAME_COLS: usize = 40;
-
-/// A field's text: its value through `show`, else what was sent marked as unparsed
-/// (`?ten`), else a dash.
-fn shown<T>(
-    s: &Sharing,
-    field: impl Into<Field>,
-    value: Option<T>,
-    show: impl FnOnce(T) -> String,
-) -> String {
-    match (value, s.unparsed(field)) {
-        (Some(v), _) => show(v),
-        (None, Some(u)) => sanitize(&u.marked()).into_owned(),
-        (None, None) => "—".to_owned(),
-    }
-}
-
-fn opt(s: &Sharing, field: impl Into<Field>, v: Option<&String>) -> String {
-    shown(s, field, v, |v| sanitize(v).into_owned())
-}
-
-fn ts(s: &Sharing, field: impl Into<Field>, t: Option<&Timestamp>) -> String {
-    shown(s, field, t, Timestamp::display_utc)
+/// A field's text in a table or the `get` listing: its value, else what was sent marked
+/// as unparsed (`?ten`), else a dash. `detail` shows large sizes in GB as well.
+fn shown(d: Datum<'_>, detail: bool) -> String {
+    let text = match d.value {
+        Value::Text(v) | Value::Json(v) | Value::Status(v) => v.map(|v| sanitize(v).into_owned()),
+        Value::Time(t) => t.map(Timestamp::display_utc),
+        Value::Gb(g) => g.map(|g| {
+            if detail && g >= 1024 {
+                format!("{} ({g} GB)", human_gb(g))
+            } else {
+                human_gb(g)
+            }
+        }),
+        Value::Count(n) => n.map(|n| n.to_string()),
+        Value::Flag(b) => b.map(|b| b.to_string()),
+        Value::Object => None,
+    };
+    text.unwrap_or_else(|| match d.sent {
+        Some(u) => sanitize(&u.marked()).into_owned(),
+        None => "—".to_owned(),
+    })
 }
 
 /// The note for stderr when some fields of `rows` could not be read, `None` when all were.
@@ -72,61 +60,86 @@ pub fn unparsed_note_for(fields: u64) -> Option<String> {
     })
 }
 
+/// The column headers of a table: the schema's titles in capitals.
+fn headers<R>(schema: &Schema<R>, view: View) -> Vec<String> {
+    schema
+        .columns
+        .iter()
+        .map(|c| c.title.get(view).to_uppercase())
+        .collect()
+}
+
+/// One row's cells; a flexible column is cut to its widest.
+fn row_cells<R>(schema: &Schema<R>, row: &R, view: View) -> Vec<String> {
+    schema
+        .columns
+        .iter()
+        .map(|c| {
+            let text = shown((c.cell)(row, view), false);
+            match c.width {
+                Width::Flex { max, .. } => truncate(&text, max).into_owned(),
+                _ => text,
+            }
+        })
+        .collect()
+}
+
 /// Writes sharings as aligned columns. `share_to_me` picks the "other project" column.
 pub fn write_table(out: &mut impl Write, rows: &[Sharing], share_to_me: bool) -> io::Result<()> {
-    let other = if share_to_me {
-        "FROM PROJECT"
-    } else {
-        "TO PROJECT"
-    };
-    let cells: Vec<[String; 7]> = rows.iter().map(|s| row_cells(s, share_to_me)).collect();
-    let mut headers = HEADERS;
-    headers[4] = other;
-    let mut widths = headers.map(width);
+    write_table_of(out, &SHARING, rows, View { to_me: share_to_me })
+}
+
+/// Writes rows of any kind as aligned columns, as its schema declares them.
+pub fn write_table_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    rows: &[R],
+    view: View,
+) -> io::Result<()> {
+    let headers = headers(schema, view);
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| row_cells(schema, r, view)).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(c));
         }
     }
-    let line = |cols: [&str; 7]| -> String {
+    let line = |cols: &[String]| -> String {
         let mut l = String::new();
-        for (i, (c, w)) in cols.iter().zip(widths).enumerate() {
+        for (i, ((c, w), col)) in cols.iter().zip(&widths).zip(schema.columns).enumerate() {
             if i > 0 {
                 l.push_str("  ");
             }
-            if i == 3 {
-                // Sizes read best right-aligned.
+            if col.right {
                 l.push_str(&" ".repeat(w.saturating_sub(width(c))));
                 l.push_str(c);
             } else if i == cols.len() - 1 {
                 l.push_str(c);
             } else {
-                l.push_str(&pad(c, w));
+                l.push_str(&pad(c, *w));
             }
         }
         l
     };
-    writeln!(out, "{}", line(headers))?;
+    writeln!(out, "{}", line(&headers))?;
     for row in &cells {
-        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+        writeln!(out, "{}", line(row))?;
     }
     Ok(())
 }
 
-/// Fixed column widths for streamed tables (`list --all -o table`), where rows arrive page
-/// by page and cannot be measured first.
-const FIXED: [usize; 7] = [36, 32, 15, 8, 32, 16, 19];
-
-fn fixed_line(out: &mut impl Write, cols: &[String; 7]) -> io::Result<()> {
+/// A line of a streamed table (`list --all -o table`), where rows arrive page by page and
+/// cannot be measured first: each column at its declared stream width.
+fn fixed_line<R>(out: &mut impl Write, schema: &Schema<R>, cols: &[String]) -> io::Result<()> {
     let mut l = String::new();
-    for (i, (c, w)) in cols.iter().zip(FIXED).enumerate() {
+    for (i, (c, col)) in cols.iter().zip(schema.columns).enumerate() {
         if i > 0 {
             l.push_str("  ");
         }
         if i == cols.len() - 1 {
             l.push_str(c);
         } else {
-            l.push_str(&pad(c, w));
+            l.push_str(&pad(c, col.stream_width));
         }
     }
     writeln!(out, "{}", l.trim_end())
@@ -134,150 +147,58 @@ fn fixed_line(out: &mut impl Write, cols: &[String; 7]) -> io::Result<()> {
 
 /// The header of a streamed table.
 pub fn write_fixed_header(out: &mut impl Write, share_to_me: bool) -> io::Result<()> {
-    let mut h = HEADERS.map(str::to_owned);
-    (if share_to_me {
-        "FROM PROJECT"
-    } else {
-        "TO PROJECT"
-    })
-    .clone_into(&mut h[4]);
-    fixed_line(out, &h)
+    write_fixed_header_of(out, &SHARING, View { to_me: share_to_me })
+}
+
+/// The header of a streamed table of rows of any kind.
+pub fn write_fixed_header_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    view: View,
+) -> io::Result<()> {
+    fixed_line(out, schema, &headers(schema, view))
 }
 
 /// One row of a streamed table.
 pub fn write_fixed_row(out: &mut impl Write, s: &Sharing, share_to_me: bool) -> io::Result<()> {
-    fixed_line(out, &row_cells(s, share_to_me))
+    write_fixed_row_of(out, &SHARING, s, View { to_me: share_to_me })
 }
 
-fn row_cells(s: &Sharing, share_to_me: bool) -> [String; 7] {
-    let b = s.backup.as_ref();
-    let (other, other_field) = if share_to_me {
-        (s.from_project_id.as_ref(), S::FromProjectId)
-    } else {
-        (s.to_project_id.as_ref(), S::ToProjectId)
-    };
-    [
-        opt(s, S::Id, s.id.as_ref()),
-        crate::text::truncate(
-            &opt(s, B::Name, b.and_then(|b| b.name.as_ref())),
-            MAX_NAME_COLS,
-        )
-        .into_owned(),
-        opt(s, B::Status, b.and_then(|b| b.status.as_ref())),
-        shown(s, B::Size, b.and_then(|b| b.size), human_gb),
-        opt(s, other_field, other),
-        opt(
-            s,
-            B::AvailabilityZone,
-            b.and_then(|b| b.availability_zone.as_ref()),
-        ),
-        ts(s, S::CreatedAt, s.created_at.as_ref()),
-    ]
+/// One row of any kind in a streamed table.
+pub fn write_fixed_row_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    row: &R,
+    view: View,
+) -> io::Result<()> {
+    fixed_line(out, schema, &row_cells(schema, row, view))
 }
 
-/// Every field of a sharing and its backup as `label  value` lines.
+/// Every field of a sharing and its backup as `label  value` lines, labels prefixed by
+/// their section (`backup.size`); fields rarely sent only when they were.
 pub fn fields(s: &Sharing) -> Vec<(&'static str, String)> {
-    let mut v = vec![
-        ("id", opt(s, S::Id, s.id.as_ref())),
-        ("backup_id", opt(s, S::BackupId, s.backup_id.as_ref())),
-        (
-            "from_project_id",
-            opt(s, S::FromProjectId, s.from_project_id.as_ref()),
-        ),
-        (
-            "to_project_id",
-            opt(s, S::ToProjectId, s.to_project_id.as_ref()),
-        ),
-        ("created_at", ts(s, S::CreatedAt, s.created_at.as_ref())),
-        ("updated_at", ts(s, S::UpdatedAt, s.updated_at.as_ref())),
-    ];
-    let sent = |f: S| s.unparsed(f).is_some();
-    if s.deleted.is_some() || s.deleted_at.is_some() || sent(S::Deleted) || sent(S::DeletedAt) {
-        v.push((
-            "deleted",
-            shown(s, S::Deleted, s.deleted, |d| d.to_string()),
-        ));
-        v.push(("deleted_at", ts(s, S::DeletedAt, s.deleted_at.as_ref())));
-    }
-    let Some(b) = &s.backup else {
-        v.push((
-            "backup",
-            shown(s, S::Backup, None::<()>, |()| String::new()),
-        ));
-        return v;
-    };
-    let num = |f: B, n: Option<u64>| shown(s, f, n, |n| n.to_string());
-    let flag = |f: B, x: Option<bool>| shown(s, f, x, |x| x.to_string());
-    v.extend([
-        ("backup.id", opt(s, B::Id, b.id.as_ref())),
-        ("backup.name", opt(s, B::Name, b.name.as_ref())),
-        ("backup.status", opt(s, B::Status, b.status.as_ref())),
-        (
-            "backup.size",
-            shown(s, B::Size, b.size, |g| {
-                if g < 1024 {
-                    human_gb(g)
-                } else {
-                    format!("{} ({g} GB)", human_gb(g))
-                }
-            }),
-        ),
-        (
-            "backup.volume_id",
-            opt(s, B::VolumeId, b.volume_id.as_ref()),
-        ),
-        (
-            "backup.snapshot_id",
-            opt(s, B::SnapshotId, b.snapshot_id.as_ref()),
-        ),
-        (
-            "backup.availability_zone",
-            opt(s, B::AvailabilityZone, b.availability_zone.as_ref()),
-        ),
-        (
-            "backup.container",
-            opt(s, B::Container, b.container.as_ref()),
-        ),
-        (
-            "backup.description",
-            opt(s, B::Description, b.description.as_ref()),
-        ),
-        (
-            "backup.fail_reason",
-            opt(s, B::FailReason, b.fail_reason.as_ref()),
-        ),
-        (
-            "backup.created_at",
-            ts(s, B::CreatedAt, b.created_at.as_ref()),
-        ),
-        (
-            "backup.updated_at",
-            ts(s, B::UpdatedAt, b.updated_at.as_ref()),
-        ),
-        (
-            "backup.data_timestamp",
-            ts(s, B::DataTimestamp, b.data_timestamp.as_ref()),
-        ),
-        ("backup.object_count", num(B::ObjectCount, b.object_count)),
-        (
-            "backup.is_incremental",
-            flag(B::IsIncremental, b.is_incremental),
-        ),
-        (
-            "backup.has_dependent_backups",
-            flag(B::HasDependentBackups, b.has_dependent_backups),
-        ),
-        (
-            "backup.service_metadata",
-            opt(s, B::ServiceMetadata, b.service_metadata.as_ref()),
-        ),
-    ]);
-    v
+    fields_of(&SHARING, s)
+}
+
+/// Every field of a row of any kind, as [`fields`].
+pub fn fields_of<R>(schema: &Schema<R>, row: &R) -> Vec<(&'static str, String)> {
+    schema
+        .detail
+        .iter()
+        .flat_map(|section| section.shown(row))
+        .filter(|f| f.compact_if.is_none_or(|show| show(row)))
+        .map(|f| (f.label, shown((f.value)(row), true)))
+        .collect()
 }
 
 /// Writes one sharing as aligned `label  value` lines.
 pub fn write_detail(out: &mut impl Write, s: &Sharing) -> io::Result<()> {
-    let f = fields(s);
+    write_detail_of(out, &SHARING, s)
+}
+
+/// Writes one row of any kind as aligned `label  value` lines.
+pub fn write_detail_of<R>(out: &mut impl Write, schema: &Schema<R>, row: &R) -> io::Result<()> {
+    let f = fields_of(schema, row);
     let w = f.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in f {
         writeln!(out, "{k:<w$}  {v}")?;

@@ -17,86 +17,55 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::api::Sharing;
-use crate::api::model::{Backup, BackupField as B, Field, SharingField as S};
-use crate::api::time::Timestamp;
 use crate::output::safe::Sink;
+use crate::schema::Schema;
+use crate::schema::vbs::SHARING;
 use crate::text::sanitize;
 
-/// The column names, in order.
-pub const COLUMNS: [&str; 23] = [
-    "id",
-    "backup_id",
-    "from_project_id",
-    "to_project_id",
-    "created_at",
-    "updated_at",
-    "backup.id",
-    "backup.name",
-    "backup.status",
-    "backup.size",
-    "backup.volume_id",
-    "backup.snapshot_id",
-    "backup.availability_zone",
-    "backup.container",
-    "backup.description",
-    "backup.fail_reason",
-    "backup.created_at",
-    "backup.updated_at",
-    "backup.data_timestamp",
-    "backup.object_count",
-    "backup.is_incremental",
-    "backup.has_dependent_backups",
-    "backup.service_metadata",
-];
+/// The column names, in order: those of [`SHARING`]'s CSV fields (the length is checked
+/// when compiling).
+pub const COLUMNS: [&str; 23] = {
+    let fields = SHARING.csv;
+    assert!(
+        fields.len() == 23,
+        "COLUMNS must list every CSV field of the schema"
+    );
+    let mut out = [""; 23];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = fields[i].name;
+        i += 1;
+    }
+    out
+};
 
 /// Writes the header line.
 pub fn write_header(out: &mut impl Write, sink: Sink) -> io::Result<()> {
     write_record(out, COLUMNS.iter().map(|c| (*c).to_owned()), sink)
 }
 
+/// Writes the header line of rows of any kind: its schema's CSV names.
+pub fn write_header_of<R>(out: &mut impl Write, schema: &Schema<R>, sink: Sink) -> io::Result<()> {
+    write_record(out, schema.csv.iter().map(|f| f.name.to_owned()), sink)
+}
+
 /// Writes one sharing as a record; `null` is an empty field, and a field that could not
 /// be read is written as sent (a string's content, else its JSON text: `""` is an empty
 /// field, `"ten"` is `ten`, `{"a":1}` is `{"a":1}`).
 pub fn write_row(out: &mut impl Write, s: &Sharing, sink: Sink) -> io::Result<()> {
-    let sent = |f: Field| {
-        s.unparsed(f)
-            .map(|u| u.text().into_owned())
-            .unwrap_or_default()
-    };
-    let o = |f: Field, v: Option<&String>| v.cloned().unwrap_or_else(|| sent(f));
-    let t = |f: Field, v: Option<&Timestamp>| v.map_or_else(|| sent(f), |t| t.raw.to_string());
-    let n = |f: Field, v: Option<u64>| v.map_or_else(|| sent(f), |n| n.to_string());
-    let fl = |f: Field, v: Option<bool>| v.map_or_else(|| sent(f), |b| b.to_string());
-    let none = Backup::default();
-    let b = s.backup.as_ref().unwrap_or(&none);
+    write_row_of(out, &SHARING, s, sink)
+}
+
+/// Writes one row of any kind as a record, as [`write_row`].
+pub fn write_row_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    row: &R,
+    sink: Sink,
+) -> io::Result<()> {
     write_record(
         out,
-        [
-            o(S::Id.into(), s.id.as_ref()),
-            o(S::BackupId.into(), s.backup_id.as_ref()),
-            o(S::FromProjectId.into(), s.from_project_id.as_ref()),
-            o(S::ToProjectId.into(), s.to_project_id.as_ref()),
-            t(S::CreatedAt.into(), s.created_at.as_ref()),
-            t(S::UpdatedAt.into(), s.updated_at.as_ref()),
-            o(B::Id.into(), b.id.as_ref()),
-            o(B::Name.into(), b.name.as_ref()),
-            o(B::Status.into(), b.status.as_ref()),
-            n(B::Size.into(), b.size),
-            o(B::VolumeId.into(), b.volume_id.as_ref()),
-            o(B::SnapshotId.into(), b.snapshot_id.as_ref()),
-            o(B::AvailabilityZone.into(), b.availability_zone.as_ref()),
-            o(B::Container.into(), b.container.as_ref()),
-            o(B::Description.into(), b.description.as_ref()),
-            o(B::FailReason.into(), b.fail_reason.as_ref()),
-            t(B::CreatedAt.into(), b.created_at.as_ref()),
-            t(B::UpdatedAt.into(), b.updated_at.as_ref()),
-            t(B::DataTimestamp.into(), b.data_timestamp.as_ref()),
-            n(B::ObjectCount.into(), b.object_count),
-            fl(B::IsIncremental.into(), b.is_incremental),
-            fl(B::HasDependentBackups.into(), b.has_dependent_backups),
-            o(B::ServiceMetadata.into(), b.service_metadata.as_ref()),
-        ]
-        .into_iter(),
+        schema.csv.iter().map(|f| f.text(row).into_owned()),
         sink,
     )
 }
@@ -176,6 +145,7 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::Backup;
 
     #[test]
     fn hard_names_round_trip() {

@@ -8,8 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::wrap::wrap;
-use crate::api::model::{BackupField as B, Field, Sharing, SharingField as S};
+use crate::api::model::Sharing;
 use crate::api::time::{Timestamp, relative_age};
+use crate::schema::vbs::SHARING;
+use crate::schema::{Datum, Value as SV};
 use crate::text::{human_gb, pad, sanitize, thousands};
 use crate::tui::app::App;
 use crate::tui::theme::{StatusKind, Theme};
@@ -19,37 +21,8 @@ pub const NULL: &str = "—";
 /// Key column width in the side-by-side form (fits `has_dependent_backups`).
 const KEY_W: usize = 22;
 
-const SHARING_KEYS: [&str; 9] = [
-    "id",
-    "backup_id",
-    "from_project_id",
-    "to_project_id",
-    "created_at",
-    "updated_at",
-    "deleted",
-    "deleted_at",
-    "backup",
-];
-const BACKUP_KEYS: [&str; 18] = [
-    "id",
-    "name",
-    "status",
-    "size",
-    "volume_id",
-    "snapshot_id",
-    "availability_zone",
-    "container",
-    "description",
-    "fail_reason",
-    "created_at",
-    "updated_at",
-    "data_timestamp",
-    "object_count",
-    "is_incremental",
-    "has_dependent_backups",
-    "has_dependent_backup",
-    "service_metadata",
-];
+/// Backup fields the model reads under another spelling too.
+const BACKUP_ALIASES: [&str; 1] = ["has_dependent_backup"];
 
 /// A field's value before layout.
 enum Value {
@@ -98,158 +71,73 @@ fn maybe_json(v: Option<&str>) -> Value {
     opt_str(Some(s))
 }
 
-fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(String, Value)>)> {
+/// A declared field's value as the pane shows it.
+fn value(d: Datum<'_>, now: i64, theme: &Theme) -> Value {
     // A field that could not be read shows what was sent, marked (`?ten`), in the unknown
-    // style; its value in the model is `None`, so `v` is only the dash it replaces.
-    let kv = |k: &str, f: Field, v: Value| {
-        let v = match s.unparsed(f) {
-            Some(u) => Value::Styled(
-                sanitize(&u.marked()).into_owned(),
-                theme.status(StatusKind::Unknown),
-            ),
-            None => v,
-        };
-        (k.to_owned(), v)
-    };
-    let sharing = vec![
-        kv("id", S::Id.into(), opt_str(s.id.as_deref())),
-        kv(
-            "backup_id",
-            S::BackupId.into(),
-            opt_str(s.backup_id.as_deref()),
-        ),
-        kv(
-            "from_project_id",
-            S::FromProjectId.into(),
-            opt_str(s.from_project_id.as_deref()),
-        ),
-        kv(
-            "to_project_id",
-            S::ToProjectId.into(),
-            opt_str(s.to_project_id.as_deref()),
-        ),
-        kv(
-            "created_at",
-            S::CreatedAt.into(),
-            time(s.created_at.as_ref(), now),
-        ),
-        kv(
-            "updated_at",
-            S::UpdatedAt.into(),
-            time(s.updated_at.as_ref(), now),
-        ),
-        kv(
-            "deleted",
-            S::Deleted.into(),
-            opt(s.deleted, |b| b.to_string()),
-        ),
-        kv(
-            "deleted_at",
-            S::DeletedAt.into(),
-            time(s.deleted_at.as_ref(), now),
-        ),
-    ];
-    let mut out = vec![("Sharing", sharing)];
-    let backup = match &s.backup {
-        None => vec![kv("backup", S::Backup.into(), Value::Text(NULL.to_owned()))],
-        Some(b) => {
-            let status = b.status.as_deref().unwrap_or("");
-            vec![
-                kv("id", B::Id.into(), opt_str(b.id.as_deref())),
-                kv("name", B::Name.into(), opt_str(b.name.as_deref())),
-                kv(
-                    "status",
-                    B::Status.into(),
-                    Value::Styled(
-                        super::table::status_text(status),
-                        theme.status(StatusKind::of(status)),
-                    ),
-                ),
-                kv(
-                    "size",
-                    B::Size.into(),
-                    opt(b.size, |g| {
-                        if g < 1024 {
-                            human_gb(g)
-                        } else {
-                            format!("{} ({} GB)", human_gb(g), thousands(g))
-                        }
-                    }),
-                ),
-                kv(
-                    "volume_id",
-                    B::VolumeId.into(),
-                    opt_str(b.volume_id.as_deref()),
-                ),
-                kv(
-                    "snapshot_id",
-                    B::SnapshotId.into(),
-                    opt_str(b.snapshot_id.as_deref()),
-                ),
-                kv(
-                    "availability_zone",
-                    B::AvailabilityZone.into(),
-                    opt_str(b.availability_zone.as_deref()),
-                ),
-                kv(
-                    "container",
-                    B::Container.into(),
-                    opt_str(b.container.as_deref()),
-                ),
-                kv(
-                    "description",
-                    B::Description.into(),
-                    maybe_json(b.description.as_deref()),
-                ),
-                kv(
-                    "fail_reason",
-                    B::FailReason.into(),
-                    opt_str(b.fail_reason.as_deref()),
-                ),
-                kv(
-                    "created_at",
-                    B::CreatedAt.into(),
-                    time(b.created_at.as_ref(), now),
-                ),
-                kv(
-                    "updated_at",
-                    B::UpdatedAt.into(),
-                    time(b.updated_at.as_ref(), now),
-                ),
-                kv(
-                    "data_timestamp",
-                    B::DataTimestamp.into(),
-                    time(b.data_timestamp.as_ref(), now),
-                ),
-                kv(
-                    "object_count",
-                    B::ObjectCount.into(),
-                    opt(b.object_count, thousands),
-                ),
-                kv(
-                    "is_incremental",
-                    B::IsIncremental.into(),
-                    opt(b.is_incremental, |v| v.to_string()),
-                ),
-                kv(
-                    "has_dependent_backups",
-                    B::HasDependentBackups.into(),
-                    opt(b.has_dependent_backups, |v| v.to_string()),
-                ),
-                kv(
-                    "service_metadata",
-                    B::ServiceMetadata.into(),
-                    maybe_json(b.service_metadata.as_deref()),
-                ),
-            ]
+    // style.
+    if let (false, Some(u)) = (d.value.is_some(), d.sent) {
+        return Value::Styled(
+            sanitize(&u.marked()).into_owned(),
+            theme.status(StatusKind::Unknown),
+        );
+    }
+    match d.value {
+        SV::Text(v) => opt_str(v),
+        SV::Json(v) => maybe_json(v),
+        SV::Status(v) => {
+            let status = v.unwrap_or("");
+            Value::Styled(
+                super::table::status_text(status),
+                theme.status(StatusKind::of(status)),
+            )
         }
-    };
-    out.push(("Backup", backup));
+        SV::Time(t) => time(t, now),
+        SV::Gb(g) => opt(g, |g| {
+            if g < 1024 {
+                human_gb(g)
+            } else {
+                format!("{} ({} GB)", human_gb(g), thousands(g))
+            }
+        }),
+        SV::Count(n) => opt(n, thousands),
+        SV::Flag(b) => opt(b, |v| v.to_string()),
+        SV::Object => Value::Text(NULL.to_owned()),
+    }
+}
+
+/// The sections of the schema, every field shown, then what the schema does not know.
+fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(String, Value)>)> {
+    let mut out: Vec<_> = SHARING
+        .detail
+        .iter()
+        .map(|section| {
+            let fields = section
+                .shown(s)
+                .iter()
+                .map(|f| (section.label(f).to_owned(), value((f.value)(s), now, theme)))
+                .collect();
+            (section.title, fields)
+        })
+        .collect();
     let extra = extra_fields(s);
     if !extra.is_empty() {
         out.push(("Other fields", extra));
     }
     out
+}
+
+/// Whether the schema declares a field at this path (`backup.size`), or the model reads
+/// it under another spelling.
+fn known(path: &str) -> bool {
+    SHARING.detail.iter().any(|section| {
+        section
+            .fields
+            .iter()
+            .chain(section.missing.as_ref().map(|m| &m.field))
+            .any(|f| f.label == path)
+    }) || path
+        .strip_prefix("backup.")
+        .is_some_and(|k| BACKUP_ALIASES.contains(&k))
 }
 
 /// Fields the server sent that the model does not know, from the raw JSON.
@@ -268,13 +156,10 @@ fn extra_fields(s: &Sharing) -> Vec<(String, Value)> {
         if k == "backup"
             && let serde_json::Value::Object(b) = v
         {
-            for (bk, bv) in b
-                .iter()
-                .filter(|(bk, _)| !BACKUP_KEYS.contains(&bk.as_str()))
-            {
+            for (bk, bv) in b.iter().filter(|(bk, _)| !known(&format!("backup.{bk}"))) {
                 out.push((format!("backup.{}", sanitize(bk)), show(bv)));
             }
-        } else if !SHARING_KEYS.contains(&k.as_str()) {
+        } else if !known(k) || k.starts_with("backup.") {
             out.push((sanitize(k).into_owned(), show(v)));
         }
     }

@@ -5,150 +5,40 @@ use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use std::borrow::Cow;
-
 use super::Areas;
-use crate::api::model::{BackupField as B, Field, Sharing, SharingField as S};
-use crate::text::{human_gb, sanitize, truncate, width};
+use crate::api::model::Sharing;
+use crate::schema::vbs::SHARING;
+use crate::schema::{self, Column, Value, View, Width};
+use crate::text::{human_gb, sanitize, thousands, truncate, width};
 use crate::tui::app::App;
 use crate::tui::theme::StatusKind;
 
 /// The selection marker.
 pub const HIGHLIGHT: &str = "▶ ";
-/// Columns a shortened ID keeps (plus `…`).
-const SHORT_ID: usize = 9;
-/// The name column is never narrower than this while other columns can still go.
-const NAME_MIN: usize = 16;
-
-/// What a column shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Col {
-    /// The sharing ID, full or cut to 8 characters.
-    Id {
-        /// Cut to 8 characters and `…`.
-        short: bool,
-    },
-    /// The backup name; takes the room left over.
-    Name,
-    /// The backup status, symbol and word.
-    Status,
-    /// The backup size in human units.
-    Size,
-    /// The other project, full or cut to 8 characters.
-    Project {
-        /// Cut to 8 characters and `…`.
-        short: bool,
-    },
-    /// The availability zone.
-    Az,
-    /// When the sharing was made, in UTC.
-    Created {
-        /// The date without the time.
-        date_only: bool,
-    },
+/// A column as shown: one of the schema's, in full or in its short form.
+#[derive(Clone, Copy, Debug)]
+pub struct Col {
+    pub column: &'static Column<Sharing>,
+    /// Its short form (a cut ID, a date without its time).
+    pub short: bool,
 }
 
-/// The column sets from widest to narrowest; the first that fits wins.
-const LAYOUTS: &[&[Col]] = {
-    use Col::{Az, Created, Id, Name, Project, Size, Status};
-    &[
-        &[
-            Id { short: false },
-            Name,
-            Status,
-            Size,
-            Project { short: false },
-            Az,
-            Created { date_only: false },
-        ],
-        &[
-            Id { short: true },
-            Name,
-            Status,
-            Size,
-            Project { short: false },
-            Az,
-            Created { date_only: false },
-        ],
-        &[
-            Id { short: true },
-            Name,
-            Status,
-            Size,
-            Project { short: true },
-            Az,
-            Created { date_only: false },
-        ],
-        &[
-            Name,
-            Status,
-            Size,
-            Project { short: true },
-            Az,
-            Created { date_only: false },
-        ],
-        &[
-            Name,
-            Status,
-            Size,
-            Project { short: true },
-            Az,
-            Created { date_only: true },
-        ],
-        &[
-            Name,
-            Status,
-            Size,
-            Project { short: true },
-            Created { date_only: true },
-        ],
-        &[Name, Status, Size, Project { short: true }],
-        &[Name, Status, Size],
-        &[Name, Status],
-    ]
-};
-
-/// A text field's cell: the value, or what was sent marked as unparsed (`?ten`), or
-/// nothing; not yet sanitised.
-fn text_or_sent<'a>(
-    s: &'a Sharing,
-    field: impl Into<Field>,
-    value: Option<&'a str>,
-) -> Cow<'a, str> {
-    match (value, s.unparsed(field)) {
-        (Some(v), _) => Cow::Borrowed(v),
-        (None, Some(u)) => Cow::Owned(u.marked()),
-        (None, None) => Cow::Borrowed(""),
+impl PartialEq for Col {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.column, other.column) && self.short == other.short
     }
 }
 
-/// The other project: to-project when shared by me, from-project when shared with me.
-fn other_project(s: &Sharing, to_me: bool) -> Cow<'_, str> {
-    if to_me {
-        text_or_sent(s, S::FromProjectId, s.from_project_id.as_deref())
-    } else {
-        text_or_sent(s, S::ToProjectId, s.to_project_id.as_deref())
-    }
-}
-
-fn name(s: &Sharing) -> Cow<'_, str> {
-    let v = s.backup.as_ref().and_then(|b| b.name.as_deref());
-    text_or_sent(s, B::Name, v)
-}
-
-fn az(s: &Sharing) -> Cow<'_, str> {
-    let v = s
-        .backup
-        .as_ref()
-        .and_then(|b| b.availability_zone.as_deref());
-    text_or_sent(s, B::AvailabilityZone, v)
-}
-
-fn size(s: &Sharing) -> String {
-    match s.backup.as_ref().and_then(|b| b.size) {
-        Some(gb) => human_gb(gb),
-        None => sanitize(&text_or_sent(s, B::Size, None)).into_owned(),
-    }
+/// The column sets from widest to narrowest, one per narrowing step the schema declares;
+/// the first that fits wins.
+fn layouts() -> impl Iterator<Item = Vec<Col>> {
+    schema::steps(SHARING.columns).map(|step| {
+        SHARING
+            .columns
+            .iter()
+            .filter_map(|column| column.at_step(step).map(|short| Col { column, short }))
+            .collect()
+    })
 }
 
 /// The status cell text: symbol and word.
@@ -162,114 +52,71 @@ pub fn status_text(status: &str) -> String {
     format!("{} {word}", kind.symbol())
 }
 
-/// The status cell of a sharing: [`status_text`], or for a status that could not be read,
-/// the unknown symbol and what was sent, marked (never a known status's symbol or colour).
-pub fn status_cell(s: &Sharing) -> String {
-    match s.unparsed(B::Status) {
-        Some(u) => format!("{} {}", StatusKind::Unknown.symbol(), sanitize(&u.marked())),
-        None => status_text(s.status()),
-    }
-}
-
-/// The creation time, full or as a date, or what was sent marked as unparsed.
-fn created(s: &Sharing, date_only: bool) -> String {
-    match &s.created_at {
-        Some(t) => {
-            let full = t.display_utc();
-            if date_only {
-                full[..10.min(full.len())].to_owned()
-            } else {
-                full
-            }
-        }
-        None => sanitize(&text_or_sent(s, S::CreatedAt, None)).into_owned(),
-    }
-}
-
 impl Col {
-    fn title(self, to_me: bool) -> &'static str {
-        match self {
-            Col::Id { short: false } => "Sharing ID",
-            Col::Id { short: true } => "Sharing",
-            Col::Name => "Backup name",
-            Col::Status => "Status",
-            Col::Size => "Size",
-            Col::Project { short: false } if to_me => "From project",
-            Col::Project { short: false } => "To project",
-            Col::Project { short: true } if to_me => "From",
-            Col::Project { short: true } => "To",
-            Col::Az => "AZ",
-            Col::Created { date_only: false } => "Created (UTC)",
-            Col::Created { date_only: true } => "Created",
+    fn title(self, view: View) -> &'static str {
+        match self.column.short {
+            Some(short) if self.short => short.title.get(view),
+            _ => self.column.title.get(view),
         }
     }
 
-    /// The text of this column for one row (sanitized, not yet cut).
-    fn text(self, s: &Sharing, to_me: bool) -> String {
-        let clean = |v: &str| sanitize(v).into_owned();
-        match self {
-            Col::Id { .. } => clean(&text_or_sent(s, S::Id, s.id.as_deref())),
-            Col::Name => clean(&name(s)),
-            Col::Status => status_cell(s),
-            Col::Size => size(s),
-            Col::Project { .. } => clean(&other_project(s, to_me)),
-            Col::Az => clean(&az(s)),
-            Col::Created { date_only } => created(s, date_only),
+    fn width(self) -> Width {
+        match self.column.short {
+            Some(short) if self.short => short.width,
+            _ => self.column.width,
         }
     }
 
-    /// The columns this column's text takes for one row, measured without building it
-    /// where that is cheap (every row of the page is measured). Dates have a fixed width:
-    /// one that could not be read is cut to it.
-    fn data_width(self, s: &Sharing, to_me: bool) -> usize {
-        match self {
-            Col::Id { .. } => width(&sanitize(&text_or_sent(s, S::Id, s.id.as_deref()))),
-            Col::Name => width(&sanitize(&name(s))),
-            // Symbol, space, word (or a dash for none), as `status_text` writes it.
-            Col::Status if s.unparsed(B::Status).is_none() => {
-                let symbol = width(StatusKind::of(s.status()).symbol());
-                let word = if s.status().is_empty() {
-                    1
-                } else {
-                    width(&sanitize(s.status()))
+    fn flexible(self) -> bool {
+        matches!(self.width(), Width::Flex { .. })
+    }
+
+    /// The text of this column for one row (sanitized, not yet cut): the value, or what
+    /// was sent marked as unparsed (`?ten`), or nothing; a status with its symbol, never
+    /// a known status's symbol for one that could not be read.
+    fn text(self, s: &Sharing, view: View) -> String {
+        let d = (self.column.cell)(s, view);
+        let sent = || d.sent.map(|u| sanitize(&u.marked()).into_owned());
+        let text = match d.value {
+            Value::Status(v) => {
+                return match d.sent.filter(|_| v.is_none()) {
+                    Some(u) => {
+                        format!("{} {}", StatusKind::Unknown.symbol(), sanitize(&u.marked()))
+                    }
+                    None => status_text(v.unwrap_or("")),
                 };
-                symbol + 1 + word
             }
-            Col::Status => width(&status_cell(s)),
-            Col::Size => width(&size(s)),
-            Col::Project { .. } => width(&sanitize(&other_project(s, to_me))),
-            Col::Az => width(&sanitize(&az(s))),
-            Col::Created { date_only: false } => 19,
-            Col::Created { date_only: true } => 10,
-        }
+            Value::Text(v) | Value::Json(v) => v.map(|v| sanitize(v).into_owned()),
+            Value::Time(t) => t.map(|t| {
+                let full = t.display_utc();
+                if self.short {
+                    full[..10.min(full.len())].to_owned()
+                } else {
+                    full
+                }
+            }),
+            Value::Gb(g) => g.map(human_gb),
+            Value::Count(n) => n.map(thousands),
+            Value::Flag(b) => b.map(|b| b.to_string()),
+            Value::Object => None,
+        };
+        text.or_else(sent).unwrap_or_default()
     }
 
-    /// The width this column needs for these rows (the name column: its minimum).
-    fn need(self, rows: &[Sharing], to_me: bool) -> usize {
-        let title = width(self.title(to_me));
-        // Columns of fixed width never look at the data.
-        match self {
-            Col::Id { short: true } | Col::Project { short: true } => return SHORT_ID.max(title),
-            Col::Name => return NAME_MIN,
-            Col::Created { date_only: false } => return 19,
-            Col::Created { date_only: true } => return 10,
-            _ => {}
-        }
-        // Before any rows arrive, assume the usual ID lengths so the header does not jump.
-        let data = if rows.is_empty() {
-            match self {
-                Col::Id { short: false } => 36,
-                Col::Project { short: false } => 32,
-                Col::Status => 11,
-                Col::Size => 6,
-                Col::Az => 8,
-                _ => 0,
-            }
-        } else {
-            rows.iter()
-                .map(|s| self.data_width(s, to_me))
+    /// The width this column needs for these rows (a flexible column: its minimum).
+    fn need(self, rows: &[Sharing], view: View) -> usize {
+        let title = width(self.title(view));
+        let data = match self.width() {
+            // Columns of fixed width never look at the data.
+            Width::Fixed(w) => w,
+            Width::Flex { min, .. } => return min,
+            // Before any rows arrive, assume the usual widths so the header does not jump.
+            Width::Fit { typical } if rows.is_empty() => typical,
+            Width::Fit { .. } => rows
+                .iter()
+                .map(|s| width(&self.text(s, view)))
                 .max()
-                .unwrap_or(0)
+                .unwrap_or(0),
         };
         data.max(title)
     }
@@ -277,13 +124,14 @@ impl Col {
 
 /// The columns and their widths for a table `cols` wide (the highlight marker excluded).
 pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> {
+    let view = View { to_me };
     // Each column is measured once, however many layouts are tried.
     let measured = std::cell::RefCell::new(Vec::<(Col, usize)>::new());
     let need = |c: Col| {
         if let Some((_, w)) = measured.borrow().iter().find(|(m, _)| *m == c) {
             return *w;
         }
-        let w = c.need(rows, to_me);
+        let w = c.need(rows, view);
         measured.borrow_mut().push((c, w));
         w
     };
@@ -292,28 +140,39 @@ pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> 
         let spacing = layout.len().saturating_sub(1);
         let fixed: usize = widths
             .iter()
-            .filter(|(c, _)| *c != Col::Name)
+            .filter(|(c, _)| !c.flexible())
             .map(|(_, w)| w)
             .sum();
-        let name = cols.checked_sub(fixed + spacing)?;
-        if name < NAME_MIN {
-            return None;
-        }
+        let rest = cols.checked_sub(fixed + spacing)?;
         for (c, w) in &mut widths {
-            if *c == Col::Name {
-                *w = name;
+            if c.flexible() {
+                // The flexible column is never narrower than its minimum while other
+                // columns can still go.
+                if rest < *w {
+                    return None;
+                }
+                *w = rest;
             }
         }
         Some(widths)
     };
-    LAYOUTS.iter().find_map(|l| fit(l)).unwrap_or_else(|| {
-        // Narrower than every layout: name and status share what there is.
-        let status = cols / 3;
-        vec![
-            (Col::Name, cols.saturating_sub(status + 1)),
-            (Col::Status, status),
-        ]
-    })
+    let mut narrowest = Vec::new();
+    for layout in layouts() {
+        if let Some(widths) = fit(&layout) {
+            return widths;
+        }
+        narrowest = layout;
+    }
+    // Narrower than every layout: the narrowest one's fixed columns take a third each and
+    // the flexible one what is left.
+    let third = cols / 3;
+    let others = narrowest.iter().filter(|c| !c.flexible()).count();
+    let spacing = narrowest.len().saturating_sub(1);
+    let rest = cols.saturating_sub(others * third + spacing);
+    narrowest
+        .into_iter()
+        .map(|c| (c, if c.flexible() { rest } else { third }))
+        .collect()
 }
 
 /// Draws the table (or a message when there are no rows).
@@ -321,6 +180,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.table;
     let t = &app.theme;
     let to_me = app.query.filters.share_to_me;
+    let view = View { to_me };
     let marker = width(HIGHLIGHT);
     // One blank column at the right keeps the table off the detail pane's border.
     let cols = columns(
@@ -330,7 +190,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     );
     let header = Row::new(
         cols.iter()
-            .map(|(c, w)| Cell::from(truncate(c.title(to_me), *w).into_owned())),
+            .map(|(c, w)| Cell::from(truncate(c.title(view), *w).into_owned())),
     )
     .style(t.table_header);
     if app.rows.is_empty() {
@@ -375,11 +235,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let window = &app.rows[top..(top + height).min(app.rows.len())];
     let rows = window.iter().map(|s| {
         Row::new(cols.iter().map(|(c, w)| {
-            let text = c.text(s, to_me);
+            let text = c.text(s, view);
             let cut = truncate(&text, *w).into_owned();
-            match c {
-                Col::Status => Cell::from(Span::styled(cut, t.status(StatusKind::of(s.status())))),
-                Col::Size => Cell::from(Line::from(cut).alignment(Alignment::Right)),
+            match (c.column.cell)(s, view).value {
+                Value::Status(v) => {
+                    Cell::from(Span::styled(cut, t.status(StatusKind::of(v.unwrap_or("")))))
+                }
+                _ if c.column.right => Cell::from(Line::from(cut).alignment(Alignment::Right)),
                 _ => Cell::from(cut),
             }
         }))
@@ -419,5 +281,78 @@ fn empty_message(app: &App) -> String {
         }
     } else {
         "No sharings match these filters (x clears them)".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The titles the browser has always shown, long and short, in both listings.
+    const TITLES: [&str; 12] = [
+        "Sharing ID",
+        "Sharing",
+        "Backup name",
+        "Status",
+        "Size",
+        "To project",
+        "From project",
+        "To",
+        "From",
+        "AZ",
+        "Created (UTC)",
+        "Created",
+    ];
+
+    #[test]
+    fn every_browser_title_is_in_the_schema() {
+        let declared: Vec<&str> = SHARING
+            .columns
+            .iter()
+            .flat_map(|c| {
+                let mut t = vec![c.title.by_me, c.title.to_me];
+                if let Some(s) = c.short {
+                    t.extend([s.title.by_me, s.title.to_me]);
+                }
+                t
+            })
+            .collect();
+        for title in TITLES {
+            assert!(declared.contains(&title), "{title}");
+        }
+        for layout in layouts() {
+            for c in layout {
+                for to_me in [false, true] {
+                    assert!(TITLES.contains(&c.title(View { to_me })));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn narrowing_steps_are_the_old_layouts() {
+        // Column ids, `*` for the short form: the hand-written layouts this replaced.
+        let old: [&[&str]; 9] = [
+            &["id", "name", "status", "size", "project", "az", "created"],
+            &["id*", "name", "status", "size", "project", "az", "created"],
+            &["id*", "name", "status", "size", "project*", "az", "created"],
+            &["name", "status", "size", "project*", "az", "created"],
+            &["name", "status", "size", "project*", "az", "created*"],
+            &["name", "status", "size", "project*", "created*"],
+            &["name", "status", "size", "project*"],
+            &["name", "status", "size"],
+            &["name", "status"],
+        ];
+        let derived: Vec<Vec<String>> = layouts()
+            .map(|l| {
+                l.iter()
+                    .map(|c| format!("{}{}", c.column.id, if c.short { "*" } else { "" }))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            derived,
+            old.map(|l| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+        );
     }
 }
