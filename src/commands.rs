@@ -115,12 +115,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if settings.service == SharingService::Cbr
         && !matches!(
             cli.command,
-            Some(Command::Config { .. } | Command::Accept { .. } | Command::Reject { .. })
+            Some(
+                Command::Config { .. }
+                    | Command::Accept { .. }
+                    | Command::Reject { .. }
+                    | Command::Vaults { .. }
+            )
         )
     {
         return Err(anyhow::anyhow!(
             "this command does not speak CBR in this build yet (the service is cbr from {}); \
-             CBR has accept and reject so far: pass --service vbs for the rest, or run \
+             CBR has accept, reject and vaults so far: pass --service vbs for the rest, or run \
              vbshare config to see the settings",
             settings
                 .origin("service")
@@ -296,9 +301,10 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
             cbr::reject(&cbr, &ids.id).await
         }
-        Some(Command::Vaults { .. }) => Err(anyhow::anyhow!(
-            "vaults is not in this build yet: it waits for the vault's output schema"
-        )),
+        Some(Command::Vaults { fits, output, .. }) => {
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::vaults(&cbr, fits.as_deref(), *output, sink).await
+        }
         Some(Command::Config { check, .. }) => {
             let mut out = stdout.lock();
             write!(out, "{}", show_config::render(settings, &client))?;

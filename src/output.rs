@@ -28,6 +28,7 @@ fn shown(d: Datum<'_>, detail: bool) -> String {
                 human_gb(g)
             }
         }),
+        Value::Mb(m) => m.map(crate::api::cbr::model::size_text),
         Value::Count(n) => n.map(|n| n.to_string()),
         Value::Flag(b) => b.map(|b| b.to_string()),
         Value::Object => None,

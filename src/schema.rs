@@ -42,6 +42,7 @@ use crate::api::model::Unparsed;
 use crate::api::query::SortKey;
 use crate::api::time::Timestamp;
 
+pub mod cbr;
 pub mod vbs;
 
 /// Everything declared about one kind of row `R`.
@@ -77,6 +78,8 @@ pub enum Value<'a> {
     Time(Option<&'a Timestamp>),
     /// A size in GB.
     Gb(Option<u64>),
+    /// A size in MB (a vault's used and free space).
+    Mb(Option<u64>),
     /// A count.
     Count(Option<u64>),
     /// A yes/no.
@@ -92,7 +95,7 @@ impl<'a> Value<'a> {
         match self {
             Value::Text(v) | Value::Json(v) | Value::Status(v) => v.map(Cow::Borrowed),
             Value::Time(t) => t.map(|t| Cow::Borrowed(&*t.raw)),
-            Value::Gb(n) | Value::Count(n) => n.map(|n| Cow::Owned(n.to_string())),
+            Value::Gb(n) | Value::Mb(n) | Value::Count(n) => n.map(|n| Cow::Owned(n.to_string())),
             Value::Flag(b) => b.map(|b| Cow::Owned(b.to_string())),
             Value::Object => None,
         }
@@ -103,7 +106,7 @@ impl<'a> Value<'a> {
         match *self {
             Value::Text(v) | Value::Json(v) | Value::Status(v) => v.is_some(),
             Value::Time(t) => t.is_some(),
-            Value::Gb(n) | Value::Count(n) => n.is_some(),
+            Value::Gb(n) | Value::Mb(n) | Value::Count(n) => n.is_some(),
             Value::Flag(b) => b.is_some(),
             Value::Object => false,
         }

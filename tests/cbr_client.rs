@@ -294,6 +294,27 @@ async fn accept_and_reject_from_the_command_line_and_every_rerun() {
         pending[1].id.clone().unwrap(),
     );
 
+    // `vaults --fits` gives each vault's verdict for the backup.
+    let mut c = cli(&server, home.path());
+    c.args(["vaults", "--fits", &a]);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        table.starts_with("VAULT ID") && table.contains("FOR THIS BACKUP"),
+        "{table}"
+    );
+    assert!(table.contains("fits:"), "{table}");
+    assert!(
+        table.contains("frozen") && table.contains("backup vault"),
+        "{table}"
+    );
     // Vaults that cannot take it are refused with their reason, before any write.
     for (vault, why) in [
         (DEMO_FROZEN_VAULT, "frozen"),

@@ -8,6 +8,10 @@ use crate::api::cbr::model::{UpdateMemberRequest, size_text};
 use crate::api::cbr::{
     AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
 };
+use crate::cli::GetFormat;
+use crate::output::safe::{Sink, write_json_body};
+use crate::schema::View;
+use crate::schema::cbr::{VAULT, VAULT_FIT, VaultRow};
 use crate::text::sanitize;
 
 /// Shared backups asked for per page while looking one up.
@@ -184,5 +188,57 @@ pub async fn reject(client: &CbrClient, backup_id: &str) -> anyhow::Result<()> {
         )
         .await?;
     eprintln!("rejected backup {what}");
+    Ok(())
+}
+
+/// `vaults [--fits BACKUP_ID]`: this project's vaults, and whether each can take a backup.
+pub async fn vaults(
+    client: &CbrClient,
+    fits: Option<&str>,
+    format: GetFormat,
+    sink: Sink,
+) -> anyhow::Result<()> {
+    let backup = match fits {
+        Some(id) => match find_shared(client, id).await? {
+            Some((b, _)) => Some(b),
+            None => return Err(not_shared(id)),
+        },
+        None => None,
+    };
+    let vaults = all_vaults(client).await?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        GetFormat::Json => {
+            let raws: Vec<String> = vaults.iter().map(Vault::to_json).collect();
+            let body = format!(
+                "{{\"vaults\": [{}], \"count\": {}}}",
+                raws.join(", "),
+                raws.len()
+            );
+            write_json_body(&mut out, &body, sink)?;
+        }
+        GetFormat::Table => {
+            let rows: Vec<VaultRow> = vaults
+                .into_iter()
+                .map(|v| {
+                    let verdict = backup.as_ref().map(|b| {
+                        let fit = v.fit(b);
+                        if fit.fits() {
+                            format!("fits: {}", fit.reason())
+                        } else {
+                            fit.reason()
+                        }
+                    });
+                    VaultRow::new(v, verdict)
+                })
+                .collect();
+            let schema = if backup.is_some() { &VAULT_FIT } else { &VAULT };
+            if rows.is_empty() {
+                eprintln!("this project has no vaults");
+            } else {
+                crate::output::write_table_of(&mut out, schema, &rows, View::default())?;
+            }
+        }
+    }
     Ok(())
 }

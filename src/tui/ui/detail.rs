@@ -99,6 +99,7 @@ fn value(d: Datum<'_>, now: i64, theme: &Theme) -> Value {
                 format!("{} ({} GB)", human_gb(g), thousands(g))
             }
         }),
+        SV::Mb(m) => opt(m, crate::api::cbr::model::size_text),
         SV::Count(n) => opt(n, thousands),
         SV::Flag(b) => opt(b, |v| v.to_string()),
         SV::Object => Value::Text(NULL.to_owned()),

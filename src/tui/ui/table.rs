@@ -96,6 +96,7 @@ impl Col {
                 }
             }),
             Value::Gb(g) => g.map(human_gb),
+            Value::Mb(m) => m.map(crate::api::cbr::model::size_text),
             Value::Count(n) => n.map(thousands),
             Value::Flag(b) => b.map(|b| b.to_string()),
             Value::Object => None,
