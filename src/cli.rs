@@ -503,9 +503,12 @@ pub enum Command {
         /// The sharing ID (or, with --backup, the backup ID); a UUID.
         #[arg(value_name = "ID")]
         id: String,
-        /// ID is a backup ID: cancel every sharing of that backup.
-        #[arg(long)]
+        /// ID is a backup ID: cancel every sharing of that backup (CBR: remove every member).
+        #[arg(long, conflicts_with = "to")]
         backup: bool,
+        /// CBR: the member project to remove (ID is then the backup); repeat for more.
+        #[arg(long = "to", value_name = "PROJECT_ID", value_parser = parse_project_id)]
+        to: Vec<String>,
         #[command(flatten)]
         conn: ConnectionArgs,
         #[command(flatten)]

@@ -120,12 +120,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     | Command::Accept { .. }
                     | Command::Reject { .. }
                     | Command::Vaults { .. }
+                    | Command::Share { .. }
+                    | Command::Unshare { .. }
             )
         )
     {
         return Err(anyhow::anyhow!(
             "this command does not speak CBR in this build yet (the service is cbr from {}); \
-             CBR has accept, reject and vaults so far: pass --service vbs for the rest, or run \
+             CBR has share, unshare, accept, reject and vaults so far: pass --service vbs for the \
+             rest, or run \
              vbshare config to see the settings",
             settings
                 .origin("service")
@@ -151,8 +154,9 @@ impl Ids {
         let id = match command {
             Some(Command::Get { sharing_id, .. }) => Some((Kind::Sharing, sharing_id)),
             Some(Command::Share { backup_id, .. }) => Some((Kind::Backup, backup_id)),
-            Some(Command::Unshare { id, backup, .. }) => {
-                Some((if *backup { Kind::Backup } else { Kind::Sharing }, id))
+            Some(Command::Unshare { id, backup, to, .. }) => {
+                let backup = *backup || !to.is_empty();
+                Some((if backup { Kind::Backup } else { Kind::Sharing }, id))
             }
             Some(Command::Accept { backup_id, .. } | Command::Reject { backup_id, .. }) => {
                 Some((Kind::Backup, backup_id))
@@ -246,6 +250,34 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
         Some(Command::List {
             filters, output, ..
         }) => list_page(&client, filters, *output, sink).await,
+        Some(Command::Share { to, output, .. }) if settings.service == SharingService::Cbr => {
+            if settings.read_only {
+                return Err(ReadOnlyError("share").into());
+            }
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::share(&cbr, &ids.id, to, &settings.project_names, *output, sink).await
+        }
+        Some(Command::Unshare { to, backup, .. }) if settings.service == SharingService::Cbr => {
+            if settings.read_only {
+                return Err(ReadOnlyError("remove members").into());
+            }
+            if to.is_empty() && !backup {
+                return Err(UsageError(
+                    "with CBR, name the members to remove with --to PROJECT_ID, or remove every \
+                     member with --backup"
+                        .into(),
+                )
+                .into());
+            }
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::unshare(&cbr, &ids.id, to, *backup).await
+        }
+        Some(Command::Unshare { to, .. }) if !to.is_empty() => Err(UsageError(
+            "--to is for CBR members; a VBS sharing is cancelled by its sharing ID, or every \
+             sharing of a backup with --backup"
+                .into(),
+        )
+        .into()),
         Some(Command::Share { to, output, .. }) => {
             if settings.read_only {
                 return Err(ReadOnlyError("share").into());

@@ -377,3 +377,117 @@ async fn accept_and_reject_from_the_command_line_and_every_rerun() {
     assert_eq!(code, Some(1));
     assert!(err.contains("is not shared with this project"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_and_unshare_members_from_the_command_line_and_every_rerun() {
+    use vbshare::server::cbr::PARTNER_B;
+    let server = start().await;
+    let home = tempfile::tempdir().unwrap();
+    let owner = owner(&server);
+    // An available, unencrypted backup of the demo project with no members yet.
+    let mine = owner
+        .list_backups(&BackupQuery {
+            own_type: Some(OwnType::Private),
+            statuses: vec!["available".into()],
+            limit: Some(100),
+            ..BackupQuery::default()
+        })
+        .await
+        .unwrap()
+        .page
+        .items;
+    let mut id = None;
+    for b in mine.iter().filter(|b| b.encrypted() != Some(true)) {
+        let b_id = b.id.clone().unwrap();
+        if owner
+            .list_members(&b_id, None, None)
+            .await
+            .unwrap()
+            .page
+            .items
+            .is_empty()
+        {
+            id = Some(b_id);
+            break;
+        }
+    }
+    let id = id.unwrap();
+    // The user's names for projects.
+    let dir = home.path().join(".config/vbshare");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[project_names]\n{PARTNER_A} = \"analytics-prod\"\n"),
+    )
+    .unwrap();
+    let run = |args: Vec<String>| {
+        let mut c = cli(&server, home.path());
+        c.args(args);
+        async move {
+            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+                .await
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    };
+    let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let (code, table, err) = run(args(&["share", &id, "--to", PARTNER_A, "--to", PARTNER_B])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        table.starts_with("BACKUP") && table.lines().count() == 3,
+        "{table}"
+    );
+    assert!(
+        table.contains(PARTNER_A) && table.contains("pending"),
+        "{table}"
+    );
+    assert!(
+        table.contains("analytics-prod"),
+        "the member's name is shown: {table}"
+    );
+    assert!(err.contains("with 2 projects"), "{err}");
+    // Sharing again changes nothing and says so.
+    let (code, table, err) = run(args(&["share", &id, "--to", PARTNER_A])).await;
+    assert_eq!((code, table.as_str()), (Some(0), ""), "{err}");
+    assert!(err.contains("already a member; nothing to do"), "{err}");
+
+    let (code, _, err) = run(args(&["unshare", &id, "--to", PARTNER_A])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!("removed project {PARTNER_A}")),
+        "{err}"
+    );
+    let (code, _, err) = run(args(&["unshare", &id, "--to", PARTNER_A])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("is not a member"), "{err}");
+    let (code, _, err) = run(args(&["unshare", &id, "--backup"])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!("removed project {PARTNER_B}")),
+        "{err}"
+    );
+    let (code, _, err) = run(args(&["unshare", &id, "--backup"])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("has no members; nothing to do"), "{err}");
+
+    // Without --to or --backup, CBR cannot tell whom to remove; VBS takes no --to.
+    assert_eq!(run(args(&["unshare", &id])).await.0, Some(2));
+    assert_eq!(
+        run(args(&[
+            "unshare",
+            &id,
+            "--to",
+            PARTNER_A,
+            "--service",
+            "vbs"
+        ]))
+        .await
+        .0,
+        Some(2)
+    );
+}

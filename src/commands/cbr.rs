@@ -8,10 +8,10 @@ use crate::api::cbr::model::{UpdateMemberRequest, size_text};
 use crate::api::cbr::{
     AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
 };
-use crate::cli::GetFormat;
+use crate::cli::{Format, GetFormat};
 use crate::output::safe::{Sink, write_json_body};
 use crate::schema::View;
-use crate::schema::cbr::{VAULT, VAULT_FIT, VaultRow};
+use crate::schema::cbr::{MEMBER, MemberRow, VAULT, VAULT_FIT, VaultRow};
 use crate::text::sanitize;
 
 /// Shared backups asked for per page while looking one up.
@@ -239,6 +239,106 @@ pub async fn vaults(
                 crate::output::write_table_of(&mut out, schema, &rows, View::default())?;
             }
         }
+    }
+    Ok(())
+}
+
+/// `share BACKUP_ID --to PROJECT…` as the owner: adds the projects that are not members
+/// yet; those that are say so (a re-run is safe).
+pub async fn share(
+    client: &CbrClient,
+    backup_id: &str,
+    to: &[String],
+    names: &std::collections::BTreeMap<String, String>,
+    format: Format,
+    sink: Sink,
+) -> anyhow::Result<()> {
+    let members = client.list_members(backup_id, None, None).await?.page.items;
+    let is_member = |p: &String| {
+        members
+            .iter()
+            .any(|m| m.dest_project_id.as_ref() == Some(p))
+    };
+    for p in to.iter().filter(|p| is_member(p)) {
+        eprintln!("project {p} is already a member; nothing to do for it");
+    }
+    let new: Vec<String> = to.iter().filter(|p| !is_member(p)).cloned().collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let added = client.add_members(backup_id, &new).await?;
+    let backup_name = client
+        .show_backup(backup_id)
+        .await
+        .ok()
+        .and_then(|(b, _)| b.name);
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => write_json_body(&mut out, &added.body, sink)?,
+        other => {
+            let rows: Vec<MemberRow> = added
+                .page
+                .items
+                .into_iter()
+                .map(|m| MemberRow::new(m, backup_name.clone(), names))
+                .collect();
+            match other {
+                Format::Csv => crate::output::csv::write_rows_of(&mut out, &MEMBER, &rows, sink)?,
+                Format::Ndjson => {
+                    for r in &rows {
+                        let line = r.member.to_json();
+                        write_json_body(&mut out, &line, sink)?;
+                    }
+                }
+                _ => crate::output::write_table_of(&mut out, &MEMBER, &rows, View::default())?,
+            }
+        }
+    }
+    eprintln!(
+        "shared backup {backup_id} with {} project{}; each must accept it into a vault",
+        new.len(),
+        if new.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+/// `unshare BACKUP_ID --to PROJECT…` or `--backup` as the owner: removes members; those
+/// that are not members say so, and a member that had accepted is warned about.
+pub async fn unshare(
+    client: &CbrClient,
+    backup_id: &str,
+    to: &[String],
+    all: bool,
+) -> anyhow::Result<()> {
+    let members = client.list_members(backup_id, None, None).await?.page.items;
+    let targets: Vec<String> = if all {
+        members
+            .iter()
+            .filter_map(|m| m.dest_project_id.clone())
+            .collect()
+    } else {
+        to.to_vec()
+    };
+    if all && targets.is_empty() {
+        eprintln!("backup {backup_id} has no members; nothing to do");
+        return Ok(());
+    }
+    for p in &targets {
+        let Some(m) = members
+            .iter()
+            .find(|m| m.dest_project_id.as_ref() == Some(p))
+        else {
+            eprintln!("project {p} is not a member of backup {backup_id}; nothing to do for it");
+            continue;
+        };
+        if m.status == Some(MemberStatus::Accepted) {
+            eprintln!(
+                "warning: project {p} had accepted the backup into vault {}; it loses it now",
+                m.vault_id.as_deref().unwrap_or("?")
+            );
+        }
+        client.delete_member(backup_id, p).await?;
+        eprintln!("removed project {p} from backup {backup_id}");
     }
     Ok(())
 }

@@ -70,6 +70,18 @@ pub fn write_row_of<R>(
     )
 }
 
+/// Writes a header and rows of any kind.
+pub fn write_rows_of<R>(
+    out: &mut impl Write,
+    schema: &Schema<R>,
+    rows: &[R],
+    sink: Sink,
+) -> io::Result<()> {
+    write_header_of(out, schema, sink)?;
+    rows.iter()
+        .try_for_each(|r| write_row_of(out, schema, r, sink))
+}
+
 /// Whether a spreadsheet could read `cell` as a formula (OWASP's list of first characters).
 fn is_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])

@@ -259,3 +259,238 @@ static CSV: &[CsvField<VaultRow>] = &[
         value: verdict,
     },
 ];
+
+/// A member of one of this project's backups, as listed to the owner.
+#[derive(Clone, Debug)]
+pub struct MemberRow {
+    pub member: crate::api::cbr::Member,
+    /// The backup's name, when known.
+    pub backup_name: Option<String>,
+    /// The member project's name, from `[project_names]` or the demo's names.
+    pub project_name: Option<String>,
+    /// The status as text.
+    pub status: Option<String>,
+}
+
+impl MemberRow {
+    pub fn new(
+        member: crate::api::cbr::Member,
+        backup_name: Option<String>,
+        names: &std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        let project_name = member
+            .dest_project_id
+            .as_ref()
+            .and_then(|p| names.get(p).cloned());
+        let status = member.status.as_ref().map(ToString::to_string);
+        MemberRow {
+            member,
+            backup_name,
+            project_name,
+            status,
+        }
+    }
+}
+
+/// Members of this project's backups.
+pub static MEMBER: Schema<MemberRow> = Schema {
+    name: "member",
+    columns: MEMBER_COLUMNS,
+    detail: MEMBER_DETAIL,
+    csv: MEMBER_CSV,
+};
+
+fn m_backup_id(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.member.backup_id.as_deref()))
+}
+fn m_backup_name(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.backup_name.as_deref()))
+}
+fn m_project(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.member.dest_project_id.as_deref()))
+}
+fn m_project_name(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.project_name.as_deref()))
+}
+fn m_status(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Status(r.status.as_deref()))
+}
+fn m_vault(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.member.vault_id.as_deref()))
+}
+fn m_image(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Text(r.member.image_id.as_deref()))
+}
+fn m_created(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Time(r.member.created_at.as_ref()))
+}
+fn m_updated(r: &MemberRow) -> Datum<'_> {
+    plain(Value::Time(r.member.updated_at.as_ref()))
+}
+
+const fn mcol(
+    id: &'static str,
+    title: &'static str,
+    width: Width,
+    drop_at: Option<u8>,
+    cell: for<'a> fn(&'a MemberRow, View) -> Datum<'a>,
+) -> Column<MemberRow> {
+    Column {
+        id,
+        title: Title::same(title),
+        width,
+        stream_width: match width {
+            Width::Fixed(n) | Width::Fit { typical: n } => n,
+            Width::Flex { max, .. } => max,
+        },
+        short: None,
+        drop_at,
+        right: false,
+        sort: None,
+        cell,
+    }
+}
+
+static MEMBER_COLUMNS: &[Column<MemberRow>] = &[
+    mcol(
+        "backup",
+        "Backup",
+        Width::Flex { min: 12, max: 40 },
+        None,
+        |r, _| m_backup_name(r),
+    ),
+    mcol(
+        "backup_id",
+        "Backup ID",
+        Width::Fit { typical: 36 },
+        Some(1),
+        |r, _| m_backup_id(r),
+    ),
+    mcol(
+        "project",
+        "Member project",
+        Width::Fit { typical: 32 },
+        None,
+        |r, _| m_project(r),
+    ),
+    mcol(
+        "name",
+        "Name",
+        Width::Fit { typical: 16 },
+        Some(2),
+        |r, _| m_project_name(r),
+    ),
+    mcol(
+        "status",
+        "Status",
+        Width::Fit { typical: 8 },
+        None,
+        |r, _| m_status(r),
+    ),
+    mcol(
+        "vault",
+        "Vault",
+        Width::Fit { typical: 36 },
+        Some(3),
+        |r, _| m_vault(r),
+    ),
+    mcol(
+        "created",
+        "Created (UTC)",
+        Width::Fixed(19),
+        Some(2),
+        |r, _| m_created(r),
+    ),
+];
+
+static MEMBER_DETAIL: &[Section<MemberRow>] = &[Section {
+    title: "Member",
+    prefix: "",
+    fields: &[
+        DetailField {
+            label: "backup_id",
+            value: m_backup_id,
+            compact_if: None,
+        },
+        DetailField {
+            label: "backup_name",
+            value: m_backup_name,
+            compact_if: None,
+        },
+        DetailField {
+            label: "dest_project_id",
+            value: m_project,
+            compact_if: None,
+        },
+        DetailField {
+            label: "project_name",
+            value: m_project_name,
+            compact_if: None,
+        },
+        DetailField {
+            label: "status",
+            value: m_status,
+            compact_if: None,
+        },
+        DetailField {
+            label: "vault_id",
+            value: m_vault,
+            compact_if: None,
+        },
+        DetailField {
+            label: "image_id",
+            value: m_image,
+            compact_if: None,
+        },
+        DetailField {
+            label: "created_at",
+            value: m_created,
+            compact_if: None,
+        },
+        DetailField {
+            label: "updated_at",
+            value: m_updated,
+            compact_if: None,
+        },
+    ],
+    missing: None,
+}];
+
+static MEMBER_CSV: &[CsvField<MemberRow>] = &[
+    CsvField {
+        name: "backup_id",
+        value: m_backup_id,
+    },
+    CsvField {
+        name: "backup_name",
+        value: m_backup_name,
+    },
+    CsvField {
+        name: "dest_project_id",
+        value: m_project,
+    },
+    CsvField {
+        name: "project_name",
+        value: m_project_name,
+    },
+    CsvField {
+        name: "status",
+        value: m_status,
+    },
+    CsvField {
+        name: "vault_id",
+        value: m_vault,
+    },
+    CsvField {
+        name: "image_id",
+        value: m_image,
+    },
+    CsvField {
+        name: "created_at",
+        value: m_created,
+    },
+    CsvField {
+        name: "updated_at",
+        value: m_updated,
+    },
+];
