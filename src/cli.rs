@@ -318,6 +318,10 @@ pub struct FilterArgs {
     /// List backups this project shares with others (the default).
     #[arg(long)]
     pub shared_by_me: bool,
+    /// CBR, with --shared-with-me: this project's status for the shared backups
+    /// [default: pending, what needs action].
+    #[arg(long, value_name = "STATUS", value_parser = ["pending", "accepted", "rejected", "all"])]
+    pub member_status: Option<String>,
     /// Backup name contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
@@ -358,6 +362,7 @@ impl FilterArgs {
     pub fn given(&self) -> bool {
         self.shared_with_me
             || self.shared_by_me
+            || self.member_status.is_some()
             || self.filters() != Filters::default()
             || self.sort_key.is_some()
             || self.sort_dir.is_some()

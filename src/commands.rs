@@ -122,13 +122,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     | Command::Vaults { .. }
                     | Command::Share { .. }
                     | Command::Unshare { .. }
+                    | Command::List { .. }
+                    | Command::Count { .. }
             )
         )
     {
         return Err(anyhow::anyhow!(
             "this command does not speak CBR in this build yet (the service is cbr from {}); \
-             CBR has share, unshare, accept, reject and vaults so far: pass --service vbs for the \
-             rest, or run \
+             CBR has list, count, share, unshare, accept, reject and vaults so far: pass \
+             --service vbs for the rest, or run \
              vbshare config to see the settings",
             settings
                 .origin("service")
@@ -240,6 +242,41 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 refresh: cli.browser.refresh.map(Duration::from_secs),
             };
             crate::tui::run(client, options).await
+        }
+        Some(Command::List {
+            filters,
+            output,
+            all,
+            ..
+        }) if settings.service == SharingService::Cbr => {
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            if !filters.shared_with_me {
+                return Err(anyhow::anyhow!(
+                    "CBR's owner view (shared by me) is not in this build yet; list what is \
+                     shared with this project with --shared-with-me"
+                ));
+            }
+            cbr::list_shared(&cbr, filters, *all, *output, sink, &settings.project_names).await
+        }
+        Some(Command::Count { filters, .. }) if settings.service == SharingService::Cbr => {
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            if !filters.shared_with_me {
+                return Err(anyhow::anyhow!(
+                    "CBR's owner view (shared by me) is not in this build yet; count what is \
+                     shared with this project with --shared-with-me"
+                ));
+            }
+            cbr::count_shared(&cbr, filters).await
+        }
+        Some(Command::List { filters, .. } | Command::Count { filters, .. })
+            if filters.member_status.is_some() =>
+        {
+            Err(UsageError(
+                "--member-status is for CBR (a recipient accepts or rejects a shared backup); \
+                 VBS has no such status: pass --service cbr"
+                    .into(),
+            )
+            .into())
         }
         Some(Command::List {
             filters,

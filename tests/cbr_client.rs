@@ -221,7 +221,8 @@ async fn the_owner_walk_finds_every_member_and_reports_failures() {
     let mut failed = Vec::new();
     let mut injected = false;
     let summary = walk_owner(&owner, &BackupQuery::default(), 4, |e| match e {
-        WalkEvent::Backups { .. } if !injected => {
+        // Once the last page of backups is in, every request left is a member list.
+        WalkEvent::Backups { read, total } if !injected && Some(read) == total => {
             injected = true;
             server.inject("too-many-requests-0".parse().unwrap(), 3);
         }
@@ -490,4 +491,69 @@ async fn share_and_unshare_members_from_the_command_line_and_every_rerun() {
         .0,
         Some(2)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_and_count_what_is_shared_with_this_project() {
+    let server = start().await;
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = cli(&server, home.path());
+        c.args(args);
+        async move {
+            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+                .await
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    };
+    // Counts per status add up, and the default status is pending.
+    let (code, text, err) = run(&["count", "--shared-with-me", "--member-status", "all"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    let n = |word: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{word} ")))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(n("pending") + n("accepted") + n("rejected"), n("total"));
+    let (_, pending, _) = run(&["count", "--shared-with-me"]).await;
+    assert_eq!(pending.trim().parse::<u64>().unwrap(), n("pending"));
+
+    // One status, one call: -o json is the server's body.
+    let (code, body, err) = run(&["list", "--shared-with-me", "-o", "json", "--limit", "3"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["backups"].as_array().unwrap().len(), 3);
+    assert_eq!(v["count"].as_u64(), Some(n("pending")));
+
+    // A local filter (a substring of the name) still fills the page and counts right.
+    let (code, table, err) = run(&[
+        "list",
+        "--shared-with-me",
+        "--member-status",
+        "all",
+        "--name",
+        "AUTOBK",
+        "--limit",
+        "4",
+    ])
+    .await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(table.lines().count(), 5, "{table}");
+    assert!(table.lines().next().unwrap().ends_with("MINE"), "{table}");
+    assert!(err.starts_with("showing 1–4 of "), "{err}");
+
+    // Flags with no meaning for the service are refused, never ignored.
+    for args in [
+        &["list", "--shared-with-me", "--to-project", PARTNER_A][..],
+        &["list", "--member-status", "all", "--service", "vbs"],
+    ] {
+        assert_eq!(run(args).await.0, Some(2), "{args:?}");
+    }
 }

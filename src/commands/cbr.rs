@@ -8,10 +8,12 @@ use crate::api::cbr::model::{UpdateMemberRequest, size_text};
 use crate::api::cbr::{
     AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
 };
-use crate::cli::{Format, GetFormat};
+use crate::cli::{FilterArgs, Format, GetFormat};
 use crate::output::safe::{Sink, write_json_body};
 use crate::schema::View;
-use crate::schema::cbr::{MEMBER, MemberRow, VAULT, VAULT_FIT, VaultRow};
+use crate::schema::cbr::{
+    MEMBER, MemberRow, SHARED, SHARED_ALL, SharedRow, VAULT, VAULT_FIT, VaultRow,
+};
 use crate::text::sanitize;
 
 /// Shared backups asked for per page while looking one up.
@@ -339,6 +341,234 @@ pub async fn unshare(
         }
         client.delete_member(backup_id, p).await?;
         eprintln!("removed project {p} from backup {backup_id}");
+    }
+    Ok(())
+}
+
+/// The statuses `--member-status` names (`all`: every one, in this order).
+fn statuses(member_status: Option<&str>) -> Vec<MemberStatus> {
+    match member_status.unwrap_or("pending") {
+        "all" => vec![
+            MemberStatus::Pending,
+            MemberStatus::Accepted,
+            MemberStatus::Rejected,
+        ],
+        s => vec![MemberStatus::parse(s)],
+    }
+}
+
+/// The filters CBR's ListBackups applies itself, and refusals for those with no meaning
+/// for a recipient's list. `--name` and `--from-project` are applied locally.
+fn shared_query(f: &FilterArgs) -> anyhow::Result<BackupQuery> {
+    let refuse = |flag: &str, why: &str| -> anyhow::Result<BackupQuery> {
+        Err(crate::commands::UsageError(format!(
+            "{flag} has no meaning for CBR's shared-with-me list: {why}"
+        ))
+        .into())
+    };
+    if f.to_project.is_some() {
+        return refuse(
+            "--to-project",
+            "the members of a backup are its owner's to see",
+        );
+    }
+    if f.sort_key.is_some() || f.sort_dir.is_some() {
+        return refuse("--sort-key/--sort-dir", "the list comes newest first");
+    }
+    Ok(BackupQuery {
+        own_type: Some(OwnType::Shared),
+        statuses: f.status.iter().cloned().collect(),
+        resource_az: f.az.clone(),
+        resource_id: f.volume_id.clone(),
+        ..BackupQuery::default()
+    })
+}
+
+/// Whether a row passes the filters applied locally (CBR cannot filter by substring or by
+/// the sharing project): `--name` (case-insensitive substring), `--from-project`,
+/// `--backup-id`.
+fn local_match(f: &FilterArgs, b: &Backup) -> bool {
+    let name_ok = f.name.as_deref().is_none_or(|n| {
+        b.name
+            .as_deref()
+            .is_some_and(|have| have.to_lowercase().contains(&n.to_lowercase()))
+    });
+    let from_ok = f
+        .from_project
+        .as_deref()
+        .is_none_or(|p| b.project_id.as_deref() == Some(p));
+    let id_ok = f
+        .backup_id
+        .as_deref()
+        .is_none_or(|id| b.id.as_deref() == Some(id));
+    name_ok && from_ok && id_ok
+}
+
+fn any_local(f: &FilterArgs) -> bool {
+    f.name.is_some() || f.from_project.is_some() || f.backup_id.is_some()
+}
+
+/// Every backup shared with this project in `status` that passes the local filters.
+async fn all_shared(
+    client: &CbrClient,
+    base: &BackupQuery,
+    status: &MemberStatus,
+    f: &FilterArgs,
+) -> anyhow::Result<Vec<Backup>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let q = BackupQuery {
+            member_status: Some(status.clone()),
+            limit: Some(PAGE),
+            offset: Some(offset),
+            ..base.clone()
+        };
+        let page = client.list_backups(&q).await?.page;
+        let got = page.items.len() as u64;
+        offset += got;
+        out.extend(page.items.into_iter().filter(|b| local_match(f, b)));
+        if got == 0 || page.count.is_some_and(|c| offset >= c) {
+            return Ok(out);
+        }
+    }
+}
+
+/// `list --shared-with-me [--member-status S|all]` under CBR: one page (or every page with
+/// `--all`). One status and no local filter is one call, its body printed as received with
+/// `-o json`; otherwise every matching page is read, filtered, then paged locally, so a
+/// page is never short and a count never wrong.
+pub async fn list_shared(
+    client: &CbrClient,
+    f: &FilterArgs,
+    all_pages: bool,
+    format: Format,
+    sink: Sink,
+    names: &std::collections::BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let base = shared_query(f)?;
+    let wanted = statuses(f.member_status.as_deref());
+    let limit = u64::from(f.limit.unwrap_or(50));
+    let offset = f.offset.unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    if wanted.len() == 1 && !any_local(f) && !all_pages {
+        let q = BackupQuery {
+            member_status: Some(wanted[0].clone()),
+            limit: Some(limit as u32),
+            offset: Some(offset),
+            ..base
+        };
+        let listed = client.list_backups(&q).await?;
+        let rows: Vec<SharedRow> = listed
+            .page
+            .items
+            .iter()
+            .map(|b| SharedRow::new(b.clone(), Some(wanted[0].to_string()), names))
+            .collect();
+        match format {
+            Format::Json => write_json_body(&mut out, &listed.body, sink)?,
+            _ => write_shared(&mut out, &SHARED, &rows, format, sink)?,
+        }
+        drop(out);
+        note_page(offset, rows.len() as u64, listed.page.count);
+        return Ok(());
+    }
+    let mut rows = Vec::new();
+    for status in &wanted {
+        for b in all_shared(client, &base, status, f).await? {
+            rows.push(SharedRow::new(b, Some(status.to_string()), names));
+        }
+    }
+    let total = rows.len() as u64;
+    let page: Vec<SharedRow> = if all_pages {
+        rows
+    } else {
+        rows.into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect()
+    };
+    let schema = if wanted.len() > 1 {
+        &SHARED_ALL
+    } else {
+        &SHARED
+    };
+    match format {
+        Format::Json => {
+            let items: Vec<String> = page
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{{\"member_status\": \"{}\", \"backup\": {}}}",
+                        r.member_status.as_deref().unwrap_or(""),
+                        r.backup.to_json()
+                    )
+                })
+                .collect();
+            let body = format!("{{\"backups\": [{}]}}", items.join(", "));
+            write_json_body(&mut out, &body, sink)?;
+        }
+        _ => write_shared(&mut out, schema, &page, format, sink)?,
+    }
+    drop(out);
+    if !all_pages {
+        note_page(offset, page.len() as u64, Some(total));
+    }
+    Ok(())
+}
+
+fn write_shared(
+    out: &mut impl std::io::Write,
+    schema: &crate::schema::Schema<SharedRow>,
+    rows: &[SharedRow],
+    format: Format,
+    sink: Sink,
+) -> std::io::Result<()> {
+    match format {
+        Format::Csv => crate::output::csv::write_rows_of(out, schema, rows, sink),
+        Format::Ndjson => rows
+            .iter()
+            .try_for_each(|r| write_json_body(out, &r.backup.to_json(), sink)),
+        Format::Table if rows.is_empty() => Ok(()),
+        _ => crate::output::write_table_of(out, schema, rows, View::default()),
+    }
+}
+
+fn note_page(offset: u64, shown: u64, total: Option<u64>) {
+    if let Some(note) = crate::commands::page_note(offset, shown, total) {
+        let note = note.replace("sharings", "shared backups");
+        eprintln!("{note}");
+    }
+}
+
+/// `count --shared-with-me [--member-status S|all]` under CBR: one number, or with `all`
+/// one line per status and the total.
+pub async fn count_shared(client: &CbrClient, f: &FilterArgs) -> anyhow::Result<()> {
+    let base = shared_query(f)?;
+    let wanted = statuses(f.member_status.as_deref());
+    let mut counts = Vec::new();
+    for status in &wanted {
+        let n = if any_local(f) {
+            all_shared(client, &base, status, f).await?.len() as u64
+        } else {
+            let q = BackupQuery {
+                member_status: Some(status.clone()),
+                limit: Some(1),
+                ..base.clone()
+            };
+            let page = client.list_backups(&q).await?.page;
+            page.count.unwrap_or(page.items.len() as u64)
+        };
+        counts.push((status.to_string(), n));
+    }
+    if counts.len() == 1 {
+        println!("{}", counts[0].1);
+    } else {
+        let total: u64 = counts.iter().map(|(_, n)| n).sum();
+        for (s, n) in counts {
+            println!("{s} {n}");
+        }
+        println!("total {total}");
     }
     Ok(())
 }

@@ -494,3 +494,306 @@ static MEMBER_CSV: &[CsvField<MemberRow>] = &[
         value: m_updated,
     },
 ];
+
+/// A backup shared with this project, with this project's status for it.
+#[derive(Clone, Debug)]
+pub struct SharedRow {
+    pub backup: crate::api::cbr::Backup,
+    /// This project's status (pending, accepted, rejected), as text.
+    pub member_status: Option<String>,
+    /// The sharing project's name, from `[project_names]` or the demo's names.
+    pub from_name: Option<String>,
+}
+
+impl SharedRow {
+    pub fn new(
+        backup: crate::api::cbr::Backup,
+        member_status: Option<String>,
+        names: &std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        let from_name = backup
+            .project_id
+            .as_ref()
+            .and_then(|p| names.get(p).cloned());
+        SharedRow {
+            backup,
+            member_status,
+            from_name,
+        }
+    }
+}
+
+/// Backups shared with this project, in one status.
+pub static SHARED: Schema<SharedRow> = Schema {
+    name: "shared backup",
+    columns: SHARED_COLUMNS.split_at(SHARED_COLUMNS.len() - 1).0,
+    detail: SHARED_DETAIL,
+    csv: SHARED_CSV,
+};
+
+/// Backups shared with this project, in every status (a status column).
+pub static SHARED_ALL: Schema<SharedRow> = Schema {
+    name: "shared backup",
+    columns: SHARED_COLUMNS,
+    detail: SHARED_DETAIL,
+    csv: SHARED_CSV,
+};
+
+fn s_id(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.backup.id.as_deref()))
+}
+fn s_name(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.backup.name.as_deref()))
+}
+fn s_resource(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.backup.resource_name.as_deref()))
+}
+fn s_type(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.backup.resource_type.as_deref()))
+}
+fn s_size(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Gb(r.backup.resource_size))
+}
+fn s_from(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.backup.project_id.as_deref()))
+}
+fn s_from_name(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Text(r.from_name.as_deref()))
+}
+fn s_status(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Status(r.backup.status.as_deref()))
+}
+fn s_created(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Time(r.backup.created_at.as_ref()))
+}
+fn s_expires(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Time(r.backup.expired_at.as_ref()))
+}
+fn s_member_status(r: &SharedRow) -> Datum<'_> {
+    plain(Value::Status(r.member_status.as_deref()))
+}
+
+const fn scol(
+    id: &'static str,
+    title: &'static str,
+    width: Width,
+    drop_at: Option<u8>,
+    right: bool,
+    cell: for<'a> fn(&'a SharedRow, View) -> Datum<'a>,
+) -> Column<SharedRow> {
+    Column {
+        id,
+        title: Title::same(title),
+        width,
+        stream_width: match width {
+            Width::Fixed(n) | Width::Fit { typical: n } => n,
+            Width::Flex { max, .. } => max,
+        },
+        short: None,
+        drop_at,
+        right,
+        sort: None,
+        cell,
+    }
+}
+
+static SHARED_COLUMNS: &[Column<SharedRow>] = &[
+    scol(
+        "id",
+        "Backup ID",
+        Width::Fit { typical: 36 },
+        Some(1),
+        false,
+        |r, _| s_id(r),
+    ),
+    scol(
+        "name",
+        "Backup name",
+        Width::Flex { min: 12, max: 40 },
+        None,
+        false,
+        |r, _| s_name(r),
+    ),
+    scol(
+        "resource",
+        "Resource",
+        Width::Flex { min: 8, max: 30 },
+        Some(2),
+        false,
+        |r, _| s_resource(r),
+    ),
+    scol(
+        "type",
+        "Type",
+        Width::Fit { typical: 18 },
+        Some(3),
+        false,
+        |r, _| s_type(r),
+    ),
+    scol(
+        "size",
+        "Size",
+        Width::Fit { typical: 7 },
+        None,
+        true,
+        |r, _| s_size(r),
+    ),
+    scol(
+        "from",
+        "From project",
+        Width::Fit { typical: 32 },
+        Some(2),
+        false,
+        |r, _| s_from(r),
+    ),
+    scol(
+        "from_name",
+        "From",
+        Width::Fit { typical: 16 },
+        None,
+        false,
+        |r, _| s_from_name(r),
+    ),
+    scol(
+        "status",
+        "Status",
+        Width::Fit { typical: 9 },
+        None,
+        false,
+        |r, _| s_status(r),
+    ),
+    scol(
+        "created",
+        "Created (UTC)",
+        Width::Fixed(19),
+        Some(2),
+        false,
+        |r, _| s_created(r),
+    ),
+    scol(
+        "expires",
+        "Expires (UTC)",
+        Width::Fixed(19),
+        Some(3),
+        false,
+        |r, _| s_expires(r),
+    ),
+    scol(
+        "member_status",
+        "Mine",
+        Width::Fit { typical: 8 },
+        None,
+        false,
+        |r, _| s_member_status(r),
+    ),
+];
+
+static SHARED_DETAIL: &[Section<SharedRow>] = &[Section {
+    title: "Shared backup",
+    prefix: "",
+    fields: &[
+        DetailField {
+            label: "id",
+            value: s_id,
+            compact_if: None,
+        },
+        DetailField {
+            label: "name",
+            value: s_name,
+            compact_if: None,
+        },
+        DetailField {
+            label: "resource_name",
+            value: s_resource,
+            compact_if: None,
+        },
+        DetailField {
+            label: "resource_type",
+            value: s_type,
+            compact_if: None,
+        },
+        DetailField {
+            label: "resource_size",
+            value: s_size,
+            compact_if: None,
+        },
+        DetailField {
+            label: "project_id",
+            value: s_from,
+            compact_if: None,
+        },
+        DetailField {
+            label: "project_name",
+            value: s_from_name,
+            compact_if: None,
+        },
+        DetailField {
+            label: "status",
+            value: s_status,
+            compact_if: None,
+        },
+        DetailField {
+            label: "created_at",
+            value: s_created,
+            compact_if: None,
+        },
+        DetailField {
+            label: "expired_at",
+            value: s_expires,
+            compact_if: None,
+        },
+        DetailField {
+            label: "member_status",
+            value: s_member_status,
+            compact_if: None,
+        },
+    ],
+    missing: None,
+}];
+
+static SHARED_CSV: &[CsvField<SharedRow>] = &[
+    CsvField {
+        name: "id",
+        value: s_id,
+    },
+    CsvField {
+        name: "name",
+        value: s_name,
+    },
+    CsvField {
+        name: "resource_name",
+        value: s_resource,
+    },
+    CsvField {
+        name: "resource_type",
+        value: s_type,
+    },
+    CsvField {
+        name: "resource_size",
+        value: s_size,
+    },
+    CsvField {
+        name: "project_id",
+        value: s_from,
+    },
+    CsvField {
+        name: "project_name",
+        value: s_from_name,
+    },
+    CsvField {
+        name: "status",
+        value: s_status,
+    },
+    CsvField {
+        name: "created_at",
+        value: s_created,
+    },
+    CsvField {
+        name: "expired_at",
+        value: s_expires,
+    },
+    CsvField {
+        name: "member_status",
+        value: s_member_status,
+    },
+];
