@@ -250,13 +250,13 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             ..
         }) if settings.service == SharingService::Cbr => {
             let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            if !filters.shared_with_me {
-                return Err(anyhow::anyhow!(
-                    "CBR's owner view (shared by me) is not in this build yet; list what is \
-                     shared with this project with --shared-with-me"
-                ));
+            let names = &settings.project_names;
+            if filters.shared_with_me {
+                cbr::list_shared(&cbr, filters, *all, *output, sink, names).await
+            } else {
+                let n = settings.concurrency;
+                cbr::list_owned(&cbr, filters, n, *all, *output, sink, names).await
             }
-            cbr::list_shared(&cbr, filters, *all, *output, sink, &settings.project_names).await
         }
         Some(Command::Count { filters, .. }) if settings.service == SharingService::Cbr => {
             let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;

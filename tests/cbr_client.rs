@@ -557,3 +557,54 @@ async fn list_and_count_what_is_shared_with_this_project() {
         assert_eq!(run(args).await.0, Some(2), "{args:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_what_this_project_shares_by_walking_its_backups() {
+    let server = start().await;
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = cli(&server, home.path());
+        c.args(args);
+        async move {
+            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+                .await
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    };
+    let (code, body, err) = run(&["list", "--all", "-o", "json", "--concurrency", "8"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let members = v["members"].as_array().unwrap();
+    assert!(members.len() > 30, "{}", members.len());
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert!(
+        err.contains("members of 1,200 backups read")
+            && err.contains(&format!("{} members", members.len())),
+        "{err}"
+    );
+    // Filters on the member apply locally, and pages are cut from the whole walk.
+    let (code, table, err) = run(&[
+        "list",
+        "--member-status",
+        "accepted",
+        "--to-project",
+        PARTNER_A,
+        "--limit",
+        "3",
+    ])
+    .await;
+    assert_eq!(code, Some(0), "{err}");
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert!(!rows.is_empty() && rows.len() <= 3, "{table}");
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(PARTNER_A) && r.contains("accepted")),
+        "{table}"
+    );
+    assert_eq!(run(&["list", "--from-project", PARTNER_A]).await.0, Some(2));
+}

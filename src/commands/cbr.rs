@@ -572,3 +572,137 @@ pub async fn count_shared(client: &CbrClient, f: &FilterArgs) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// `list` (shared by me) under CBR: the owner's walk over this project's backups and the
+/// members of each, within `--concurrency`. Members are filtered on the member project
+/// (`--to-project`) and status (`--member-status`) locally; the backups by what CBR can
+/// filter. Backups whose members could not be read are reported and make the exit 1.
+pub async fn list_owned(
+    client: &CbrClient,
+    f: &FilterArgs,
+    concurrency: u32,
+    all_pages: bool,
+    format: Format,
+    sink: Sink,
+    names: &std::collections::BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    use crate::api::cbr::{WalkEvent, walk_owner};
+    if f.from_project.is_some() {
+        return Err(crate::commands::UsageError(
+            "--from-project has no meaning for the backups this project shares: it shares them"
+                .into(),
+        )
+        .into());
+    }
+    let wanted = match f.member_status.as_deref() {
+        None | Some("all") => None,
+        Some(s) => Some(MemberStatus::parse(s)),
+    };
+    let base = BackupQuery {
+        statuses: f.status.iter().cloned().collect(),
+        resource_az: f.az.clone(),
+        resource_id: f.volume_id.clone(),
+        ..BackupQuery::default()
+    };
+    let mut bar = super::progress::Bar::for_stderr();
+    let mut rows: Vec<MemberRow> = Vec::new();
+    let mut errors: Vec<(Backup, String)> = Vec::new();
+    let summary = walk_owner(client, &base, concurrency, |e| match e {
+        WalkEvent::Backups { read, total } => bar.update(crate::export::Progress {
+            pages: 0,
+            rows: read,
+            total,
+        }),
+        WalkEvent::Members { backup, members } => {
+            if !local_match(f, &backup) {
+                return;
+            }
+            for m in members {
+                let project_ok = f
+                    .to_project
+                    .as_deref()
+                    .is_none_or(|p| m.dest_project_id.as_deref() == Some(p));
+                let status_ok = wanted.as_ref().is_none_or(|w| m.status.as_ref() == Some(w));
+                if project_ok && status_ok {
+                    rows.push(MemberRow::new(m, backup.name.clone(), names));
+                }
+            }
+        }
+        WalkEvent::Failed { backup, error } => errors.push((backup, error.to_string())),
+    })
+    .await;
+    bar.finish();
+    let summary = summary?;
+    // Newest sharing first, then by backup, so the order does not depend on arrival.
+    rows.sort_by(|a, b| {
+        b.member
+            .created_at
+            .cmp(&a.member.created_at)
+            .then_with(|| a.member.backup_id.cmp(&b.member.backup_id))
+            .then_with(|| a.member.dest_project_id.cmp(&b.member.dest_project_id))
+    });
+    let total = rows.len() as u64;
+    let offset = f.offset.unwrap_or(0);
+    let page: Vec<MemberRow> = if all_pages {
+        rows
+    } else {
+        rows.into_iter()
+            .skip(offset as usize)
+            .take(f.limit.unwrap_or(50) as usize)
+            .collect()
+    };
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let members: Vec<String> = page
+                .iter()
+                .map(|r| format!("{{\"member\": {}}}", r.member.to_json()))
+                .collect();
+            let errs: Vec<String> = errors
+                .iter()
+                .map(|(b, e)| serde_json::json!({"backup_id": b.id, "error": e}).to_string())
+                .collect();
+            let body = format!(
+                "{{\"members\": [{}], \"errors\": [{}]}}",
+                members.join(", "),
+                errs.join(", ")
+            );
+            write_json_body(&mut out, &body, sink)?;
+        }
+        Format::Csv => crate::output::csv::write_rows_of(&mut out, &MEMBER, &page, sink)?,
+        Format::Ndjson => {
+            for r in &page {
+                write_json_body(&mut out, &r.member.to_json(), sink)?;
+            }
+        }
+        Format::Table if page.is_empty() => {}
+        Format::Table => crate::output::write_table_of(&mut out, &MEMBER, &page, View::default())?,
+    }
+    drop(out);
+    eprintln!(
+        "members of {} backups read · {} shared · {} member{}{}",
+        crate::text::thousands(summary.backups),
+        crate::text::thousands(summary.shared),
+        crate::text::thousands(total),
+        if total == 1 { "" } else { "s" },
+        if all_pages || total <= page.len() as u64 + offset {
+            String::new()
+        } else {
+            format!(" (showing {}–{})", offset + 1, offset + page.len() as u64)
+        }
+    );
+    if !errors.is_empty() {
+        for (b, e) in &errors {
+            eprintln!(
+                "  members of backup {} could not be read: {e}",
+                b.id.as_deref().unwrap_or("?")
+            );
+        }
+        anyhow::bail!(
+            "the members of {} backup{} could not be read; the rows above are the rest",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
