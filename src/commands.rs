@@ -127,11 +127,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
         )
     {
+        let what = cli
+            .command
+            .as_ref()
+            .map_or_else(|| "the browser".to_owned(), |c| format!("`{}`", c.name()));
         return Err(anyhow::anyhow!(
-            "this command does not speak CBR in this build yet (the service is cbr from {}); \
-             CBR has list, count, share, unshare, accept, reject and vaults so far: pass \
-             --service vbs for the rest, or run \
-             vbshare config to see the settings",
+            "{what} does not speak CBR in this build yet (the service is cbr from {}); the \
+             CBR commands so far are list, count --shared-with-me, share, unshare, accept, \
+             reject and vaults: pass --service vbs for VBS, or run vbshare config to see the \
+             settings",
             settings
                 .origin("service")
                 .map_or_else(|| "the settings".to_owned(), ToString::to_string)
@@ -594,6 +598,16 @@ async fn settings_for(c: &ConnectionArgs) -> anyhow::Result<(Settings, Option<Ru
             ("endpoint", demo()),
             ("project_id", demo()),
             ("credentials", demo()),
+            (
+                "service",
+                if c.service.is_some() {
+                    config::Origin::Flag("--service")
+                } else if config::process_env("VBSHARE_SERVICE").is_some() {
+                    config::Origin::Env("VBSHARE_SERVICE")
+                } else {
+                    config::Origin::Default
+                },
+            ),
         ],
         ignored: Vec::new(),
         warnings,
