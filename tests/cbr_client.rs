@@ -268,6 +268,24 @@ async fn output(mut c: std::process::Command) -> (Option<i32>, String) {
     )
 }
 
+/// Runs the binary as the demo project against `server`: exit code, stdout, stderr.
+async fn run_cli(
+    server: &RunningServer,
+    home: &std::path::Path,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
+    let mut c = cli(server, home);
+    c.args(args);
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Backups shared with the demo project and still pending.
 async fn pending_for_demo(server: &RunningServer) -> Vec<vbshare::api::cbr::Backup> {
     owner(server)
@@ -497,20 +515,7 @@ async fn share_and_unshare_members_from_the_command_line_and_every_rerun() {
 async fn list_and_count_what_is_shared_with_this_project() {
     let server = start().await;
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let mut c = cli(&server, home.path());
-        c.args(args);
-        async move {
-            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-                .await
-                .unwrap();
-            (
-                out.status.code(),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        }
-    };
+    let run = |args: &'static [&'static str]| run_cli(&server, home.path(), args);
     // Counts per status add up, and the default status is pending.
     let (code, text, err) = run(&["count", "--shared-with-me", "--member-status", "all"]).await;
     assert_eq!(code, Some(0), "{err}");
@@ -562,20 +567,7 @@ async fn list_and_count_what_is_shared_with_this_project() {
 async fn list_what_this_project_shares_by_walking_its_backups() {
     let server = start().await;
     let home = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let mut c = cli(&server, home.path());
-        c.args(args);
-        async move {
-            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-                .await
-                .unwrap();
-            (
-                out.status.code(),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        }
-    };
+    let run = |args: &'static [&'static str]| run_cli(&server, home.path(), args);
     let (code, body, err) = run(&["list", "--all", "-o", "json", "--concurrency", "8"]).await;
     assert_eq!(code, Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();

@@ -74,14 +74,15 @@ fn verdict(r: &VaultRow) -> Datum<'_> {
     plain(Value::Text(r.verdict.as_deref()))
 }
 
-const fn col(
+/// A plain column: no short form, no server-side sort.
+const fn col<R>(
     id: &'static str,
     title: &'static str,
     width: Width,
     drop_at: Option<u8>,
     right: bool,
-    cell: for<'a> fn(&'a VaultRow, View) -> Datum<'a>,
-) -> Column<VaultRow> {
+    cell: for<'a> fn(&'a R, View) -> Datum<'a>,
+) -> Column<R> {
     Column {
         id,
         title: Title::same(title),
@@ -328,77 +329,61 @@ fn m_updated(r: &MemberRow) -> Datum<'_> {
     plain(Value::Time(r.member.updated_at.as_ref()))
 }
 
-const fn mcol(
-    id: &'static str,
-    title: &'static str,
-    width: Width,
-    drop_at: Option<u8>,
-    cell: for<'a> fn(&'a MemberRow, View) -> Datum<'a>,
-) -> Column<MemberRow> {
-    Column {
-        id,
-        title: Title::same(title),
-        width,
-        stream_width: match width {
-            Width::Fixed(n) | Width::Fit { typical: n } => n,
-            Width::Flex { max, .. } => max,
-        },
-        short: None,
-        drop_at,
-        right: false,
-        sort: None,
-        cell,
-    }
-}
-
 static MEMBER_COLUMNS: &[Column<MemberRow>] = &[
-    mcol(
+    col(
         "backup",
         "Backup",
         Width::Flex { min: 12, max: 40 },
         None,
+        false,
         |r, _| m_backup_name(r),
     ),
-    mcol(
+    col(
         "backup_id",
         "Backup ID",
         Width::Fit { typical: 36 },
         Some(1),
+        false,
         |r, _| m_backup_id(r),
     ),
-    mcol(
+    col(
         "project",
         "Member project",
         Width::Fit { typical: 32 },
         None,
+        false,
         |r, _| m_project(r),
     ),
-    mcol(
+    col(
         "name",
         "Name",
         Width::Fit { typical: 16 },
         Some(2),
+        false,
         |r, _| m_project_name(r),
     ),
-    mcol(
+    col(
         "status",
         "Status",
         Width::Fit { typical: 8 },
         None,
+        false,
         |r, _| m_status(r),
     ),
-    mcol(
+    col(
         "vault",
         "Vault",
         Width::Fit { typical: 36 },
         Some(3),
+        false,
         |r, _| m_vault(r),
     ),
-    mcol(
+    col(
         "created",
         "Created (UTC)",
         Width::Fixed(19),
         Some(2),
+        false,
         |r, _| m_created(r),
     ),
 ];
@@ -573,32 +558,8 @@ fn s_member_status(r: &SharedRow) -> Datum<'_> {
     plain(Value::Status(r.member_status.as_deref()))
 }
 
-const fn scol(
-    id: &'static str,
-    title: &'static str,
-    width: Width,
-    drop_at: Option<u8>,
-    right: bool,
-    cell: for<'a> fn(&'a SharedRow, View) -> Datum<'a>,
-) -> Column<SharedRow> {
-    Column {
-        id,
-        title: Title::same(title),
-        width,
-        stream_width: match width {
-            Width::Fixed(n) | Width::Fit { typical: n } => n,
-            Width::Flex { max, .. } => max,
-        },
-        short: None,
-        drop_at,
-        right,
-        sort: None,
-        cell,
-    }
-}
-
 static SHARED_COLUMNS: &[Column<SharedRow>] = &[
-    scol(
+    col(
         "id",
         "Backup ID",
         Width::Fit { typical: 36 },
@@ -606,7 +567,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_id(r),
     ),
-    scol(
+    col(
         "name",
         "Backup name",
         Width::Flex { min: 12, max: 40 },
@@ -614,7 +575,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_name(r),
     ),
-    scol(
+    col(
         "resource",
         "Resource",
         Width::Flex { min: 8, max: 30 },
@@ -622,7 +583,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_resource(r),
     ),
-    scol(
+    col(
         "type",
         "Type",
         Width::Fit { typical: 18 },
@@ -630,7 +591,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_type(r),
     ),
-    scol(
+    col(
         "size",
         "Size",
         Width::Fit { typical: 7 },
@@ -638,7 +599,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         true,
         |r, _| s_size(r),
     ),
-    scol(
+    col(
         "from",
         "From project",
         Width::Fit { typical: 32 },
@@ -646,7 +607,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_from(r),
     ),
-    scol(
+    col(
         "from_name",
         "From",
         Width::Fit { typical: 16 },
@@ -654,7 +615,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_from_name(r),
     ),
-    scol(
+    col(
         "status",
         "Status",
         Width::Fit { typical: 9 },
@@ -662,7 +623,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_status(r),
     ),
-    scol(
+    col(
         "created",
         "Created (UTC)",
         Width::Fixed(19),
@@ -670,7 +631,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_created(r),
     ),
-    scol(
+    col(
         "expires",
         "Expires (UTC)",
         Width::Fixed(19),
@@ -678,7 +639,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         false,
         |r, _| s_expires(r),
     ),
-    scol(
+    col(
         "member_status",
         "Mine",
         Width::Fit { typical: 8 },

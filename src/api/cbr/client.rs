@@ -93,6 +93,18 @@ impl BackupQuery {
     }
 }
 
+/// `limit` and `offset` as a canonical query, each only when set.
+fn page_query(limit: Option<u32>, offset: Option<u64>) -> String {
+    let mut p: Vec<(&str, String)> = Vec::new();
+    if let Some(l) = limit {
+        p.push(("limit", l.to_string()));
+    }
+    if let Some(o) = offset {
+        p.push(("offset", o.to_string()));
+    }
+    canonical_query(&p)
+}
+
 /// A page of a list call: its rows and total, and the body exactly as received.
 #[derive(Clone, Debug)]
 pub struct Listed<T> {
@@ -147,19 +159,13 @@ impl CbrClient {
         limit: Option<u32>,
         offset: Option<u64>,
     ) -> Result<Listed<Member>, ApiError> {
-        let mut p: Vec<(&str, String)> = Vec::new();
-        if let Some(l) = limit {
-            p.push(("limit", l.to_string()));
-        }
-        if let Some(o) = offset {
-            p.push(("offset", o.to_string()));
-        }
+        let query = page_query(limit, offset);
         let path = self.members_path(backup_id, None);
         let a = self
             .send(
                 Method::GET,
                 &path,
-                &canonical_query(&p),
+                &query,
                 None::<&()>,
                 CbrCall::ListMembers,
             )
@@ -254,22 +260,10 @@ impl CbrClient {
         limit: Option<u32>,
         offset: Option<u64>,
     ) -> Result<Listed<Vault>, ApiError> {
-        let mut p: Vec<(&str, String)> = Vec::new();
-        if let Some(l) = limit {
-            p.push(("limit", l.to_string()));
-        }
-        if let Some(o) = offset {
-            p.push(("offset", o.to_string()));
-        }
+        let query = page_query(limit, offset);
         let path = format!("/v3/{}/vaults", percent_encode(self.project_id()));
         let a = self
-            .send(
-                Method::GET,
-                &path,
-                &canonical_query(&p),
-                None::<&()>,
-                CbrCall::ListVaults,
-            )
+            .send(Method::GET, &path, &query, None::<&()>, CbrCall::ListVaults)
             .await?;
         self.listed(a, model::parse_vaults)
     }
