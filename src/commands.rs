@@ -124,6 +124,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     | Command::Unshare { .. }
                     | Command::List { .. }
                     | Command::Count { .. }
+                    | Command::Get { .. }
             )
         )
     {
@@ -133,9 +134,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map_or_else(|| "the browser".to_owned(), |c| format!("`{}`", c.name()));
         return Err(anyhow::anyhow!(
             "{what} does not speak CBR in this build yet (the service is cbr from {}); the \
-             CBR commands so far are list, count --shared-with-me, share, unshare, accept, \
-             reject and vaults: pass --service vbs for VBS, or run vbshare config to see the \
-             settings",
+             CBR commands are list, count, get, share, unshare, accept, reject and vaults: \
+             pass --service vbs for VBS, or run vbshare config to see the settings",
             settings
                 .origin("service")
                 .map_or_else(|| "the settings".to_owned(), ToString::to_string)
@@ -264,13 +264,11 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
         }
         Some(Command::Count { filters, .. }) if settings.service == SharingService::Cbr => {
             let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            if !filters.shared_with_me {
-                return Err(anyhow::anyhow!(
-                    "CBR's owner view (shared by me) is not in this build yet; count what is \
-                     shared with this project with --shared-with-me"
-                ));
+            if filters.shared_with_me {
+                cbr::count_shared(&cbr, filters).await
+            } else {
+                cbr::count_owned(&cbr, filters, settings.concurrency).await
             }
-            cbr::count_shared(&cbr, filters).await
         }
         Some(Command::List { filters, .. } | Command::Count { filters, .. })
             if filters.member_status.is_some() =>
@@ -347,6 +345,10 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
             let n = client.count(&filters.filters()).await?;
             writeln!(stdout.lock(), "{n}")?;
             Ok(())
+        }
+        Some(Command::Get { output, .. }) if settings.service == SharingService::Cbr => {
+            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
+            cbr::get(&cbr, &ids.id, *output, sink, &settings.project_names).await
         }
         Some(Command::Get { output, .. }) => {
             let (one, body) = client.get_with_body(&ids.id).await?;

@@ -600,3 +600,57 @@ async fn list_what_this_project_shares_by_walking_its_backups() {
     );
     assert_eq!(run(&["list", "--from-project", PARTNER_A]).await.0, Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_a_backup_as_its_owner_or_its_recipient_and_count_members() {
+    let server = start().await;
+    let home = tempfile::tempdir().unwrap();
+    let (server_ref, home_ref) = (&server, home.path());
+    let run = |args: Vec<String>| async move {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        run_cli(server_ref, home_ref, &a).await
+    };
+    let v = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // The owner's count of members equals the rows of the whole walk.
+    let (code, count, err) = run(v(&["count"])).await;
+    assert_eq!(code, Some(0), "{err}");
+    let (_, body, _) = run(v(&["list", "--all", "-o", "json"])).await;
+    let all: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let members = all["members"].as_array().unwrap();
+    assert_eq!(count.trim().parse::<usize>().unwrap(), members.len());
+
+    // The owner sees the backup and its members.
+    let id = members[0]["member"]["backup_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, text, err) = run(v(&["get", &id])).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        text.starts_with("id ") && text.contains("MEMBER PROJECT"),
+        "{text}"
+    );
+    let (_, json, _) = run(v(&["get", &id, "-o", "json"])).await;
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["backup"]["id"], id.as_str());
+    assert!(!j["members"].as_array().unwrap().is_empty());
+
+    // A recipient sees the backup and its own status.
+    let shared = pending_for_demo(&server).await;
+    let sid = shared[0].id.clone().unwrap();
+    let (code, json, err) = run(v(&["get", &sid, "-o", "json"])).await;
+    assert_eq!(code, Some(0), "{err}");
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (j["member_status"].as_str(), j["backup"]["id"].as_str()),
+        (Some("pending"), Some(sid.as_str()))
+    );
+
+    // Neither: said so.
+    let (code, _, err) = run(v(&["get", "8332443e-9866-41d8-8a58-a898cf5db030"])).await;
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("neither this project's nor shared with it"),
+        "{err}"
+    );
+}

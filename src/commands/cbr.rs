@@ -573,19 +573,22 @@ pub async fn count_shared(client: &CbrClient, f: &FilterArgs) -> anyhow::Result<
     Ok(())
 }
 
-/// `list` (shared by me) under CBR: the owner's walk over this project's backups and the
-/// members of each, within `--concurrency`. Members are filtered on the member project
-/// (`--to-project`) and status (`--member-status`) locally; the backups by what CBR can
-/// filter. Backups whose members could not be read are reported and make the exit 1.
-pub async fn list_owned(
+/// What the owner's walk found: the member rows passing the filters, the backups whose
+/// members could not be read, and the walk's summary.
+struct Owned {
+    rows: Vec<MemberRow>,
+    errors: Vec<(Backup, String)>,
+    summary: crate::api::cbr::WalkSummary,
+}
+
+/// Walks this project's backups (narrowed on the server where CBR can) and keeps the
+/// members that pass the local filters, with progress on stderr.
+async fn owned(
     client: &CbrClient,
     f: &FilterArgs,
     concurrency: u32,
-    all_pages: bool,
-    format: Format,
-    sink: Sink,
     names: &std::collections::BTreeMap<String, String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Owned> {
     use crate::api::cbr::{WalkEvent, walk_owner};
     if f.from_project.is_some() {
         return Err(crate::commands::UsageError(
@@ -632,7 +635,128 @@ pub async fn list_owned(
     })
     .await;
     bar.finish();
-    let summary = summary?;
+    Ok(Owned {
+        rows,
+        errors,
+        summary: summary?,
+    })
+}
+
+/// `count` (shared by me) under CBR: how many member rows pass the filters.
+pub async fn count_owned(
+    client: &CbrClient,
+    f: &FilterArgs,
+    concurrency: u32,
+) -> anyhow::Result<()> {
+    let Owned { rows, errors, .. } =
+        owned(client, f, concurrency, &std::collections::BTreeMap::new()).await?;
+    println!("{}", rows.len());
+    if !errors.is_empty() {
+        anyhow::bail!(
+            "the members of {} backups could not be read: the count is too low",
+            errors.len()
+        );
+    }
+    Ok(())
+}
+
+/// `get BACKUP_ID` under CBR: the backup and its members for its owner, or the backup and
+/// this project's status for a recipient.
+pub async fn get(
+    client: &CbrClient,
+    backup_id: &str,
+    format: GetFormat,
+    sink: Sink,
+    names: &std::collections::BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let own = client.project_id().to_owned();
+    let owned = match client.show_backup(backup_id).await {
+        Ok((b, _)) if b.project_id.as_deref() == Some(own.as_str()) => Some(b),
+        _ => None,
+    };
+    let mut out = std::io::stdout().lock();
+    if let Some(backup) = owned {
+        let members = client.list_members(backup_id, None, None).await?;
+        match format {
+            GetFormat::Json => {
+                let body = format!(
+                    "{{\"backup\": {}, \"members\": [{}]}}",
+                    backup.to_json(),
+                    members
+                        .page
+                        .items
+                        .iter()
+                        .map(crate::api::cbr::Member::to_json)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                write_json_body(&mut out, &body, sink)?;
+            }
+            GetFormat::Table => {
+                let name = backup.name.clone();
+                crate::output::write_detail_of(
+                    &mut out,
+                    &SHARED,
+                    &SharedRow::new(backup, None, names),
+                )?;
+                let rows: Vec<MemberRow> = members
+                    .page
+                    .items
+                    .into_iter()
+                    .map(|m| MemberRow::new(m, name.clone(), names))
+                    .collect();
+                if rows.is_empty() {
+                    drop(out);
+                    eprintln!("this backup is not shared with any project");
+                } else {
+                    std::io::Write::write_all(&mut out, b"\n")?;
+                    crate::output::write_table_of(&mut out, &MEMBER, &rows, View::default())?;
+                }
+            }
+        }
+        return Ok(());
+    }
+    let Some((backup, status)) = find_shared(client, backup_id).await? else {
+        anyhow::bail!(
+            "backup {backup_id} is neither this project's nor shared with it (it may have been \
+             deleted, or its sharing removed)"
+        );
+    };
+    match format {
+        GetFormat::Json => {
+            let body = format!(
+                "{{\"member_status\": \"{status}\", \"backup\": {}}}",
+                backup.to_json()
+            );
+            write_json_body(&mut out, &body, sink)?;
+        }
+        GetFormat::Table => crate::output::write_detail_of(
+            &mut out,
+            &SHARED,
+            &SharedRow::new(backup, Some(status.to_string()), names),
+        )?,
+    }
+    Ok(())
+}
+
+/// `list` (shared by me) under CBR: the owner's walk over this project's backups and the
+/// members of each, within `--concurrency`. Members are filtered on the member project
+/// (`--to-project`) and status (`--member-status`) locally; the backups by what CBR can
+/// filter. Backups whose members could not be read are reported and make the exit 1.
+pub async fn list_owned(
+    client: &CbrClient,
+    f: &FilterArgs,
+    concurrency: u32,
+    all_pages: bool,
+    format: Format,
+    sink: Sink,
+    names: &std::collections::BTreeMap<String, String>,
+) -> anyhow::Result<()> {
+    let Owned {
+        mut rows,
+        errors,
+        summary,
+    } = owned(client, f, concurrency, names).await?;
     // Newest sharing first, then by backup, so the order does not depend on arrival.
     rows.sort_by(|a, b| {
         b.member
