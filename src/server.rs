@@ -348,6 +348,13 @@ fn banner(endpoint: &str) -> String {
     ] {
         let _ = writeln!(out, "{k}: {v}");
     }
+    // The other projects a user/password token may be scoped to: the recipients and owners
+    // of CBR shares in the demo world.
+    for (id, name) in cbr::project_names() {
+        if id != DEMO_PROJECT_ID {
+            let _ = writeln!(out, "partner: {id} {name}");
+        }
+    }
     out
 }
 
@@ -410,9 +417,19 @@ mod tests {
                 "secret_key",
                 "user",
                 "password",
-                "domain"
+                "domain",
+                "partner",
+                "partner",
+                "partner",
+                "partner",
+                "partner",
+                "partner"
             ]
         );
+        assert!(text.contains(&format!(
+            "partner: {} eu-de_analytics\n",
+            seed::PARTNER_PROJECTS[0]
+        )));
         assert!(text.starts_with("endpoint: http://127.0.0.1:9\nproject_id: c13f"));
         assert!(text.contains(&format!("secret_key: {DEMO_SECRET_KEY}\n")));
     }

@@ -574,6 +574,10 @@ async fn list_what_this_project_shares_by_walking_its_backups() {
     let members = v["members"].as_array().unwrap();
     assert!(members.len() > 30, "{}", members.len());
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        members[0]["member"]["backup_id"],
+        members[0]["backup"]["id"]
+    );
     assert!(
         err.contains("members of 1,200 backups read")
             && err.contains(&format!("{} members", members.len())),

@@ -627,7 +627,10 @@ async fn owned(
                     .is_none_or(|p| m.dest_project_id.as_deref() == Some(p));
                 let status_ok = wanted.as_ref().is_none_or(|w| m.status.as_ref() == Some(w));
                 if project_ok && status_ok {
-                    rows.push(MemberRow::new(m, backup.name.clone(), names));
+                    rows.push(
+                        MemberRow::new(m, backup.name.clone(), names)
+                            .with_backup_json(backup.to_json()),
+                    );
                 }
             }
         }
@@ -778,10 +781,7 @@ pub async fn list_owned(
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            let members: Vec<String> = page
-                .iter()
-                .map(|r| format!("{{\"member\": {}}}", r.member.to_json()))
-                .collect();
+            let members: Vec<String> = page.iter().map(MemberRow::element_json).collect();
             let errs: Vec<String> = errors
                 .iter()
                 .map(|(b, e)| serde_json::json!({"backup_id": b.id, "error": e}).to_string())
@@ -796,7 +796,7 @@ pub async fn list_owned(
         Format::Csv => crate::output::csv::write_rows_of(&mut out, &MEMBER, &page, sink)?,
         Format::Ndjson => {
             for r in &page {
-                write_json_body(&mut out, &r.member.to_json(), sink)?;
+                write_json_body(&mut out, &r.element_json(), sink)?;
             }
         }
         Format::Table if page.is_empty() => {}

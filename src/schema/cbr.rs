@@ -271,6 +271,8 @@ pub struct MemberRow {
     pub project_name: Option<String>,
     /// The status as text.
     pub status: Option<String>,
+    /// The backup's JSON as sent, when the row came from a walk (for `-o json`/`ndjson`).
+    pub backup_json: Option<String>,
 }
 
 impl MemberRow {
@@ -289,6 +291,22 @@ impl MemberRow {
             backup_name,
             project_name,
             status,
+            backup_json: None,
+        }
+    }
+
+    /// The row with its backup's JSON, as a walk reads it.
+    #[must_use]
+    pub fn with_backup_json(mut self, json: String) -> Self {
+        self.backup_json = Some(json);
+        self
+    }
+
+    /// `{"member": {…}, "backup": {…}}`, the backup when known; the server's text inside.
+    pub fn element_json(&self) -> String {
+        match &self.backup_json {
+            Some(b) => format!("{{\"member\": {}, \"backup\": {b}}}", self.member.to_json()),
+            None => format!("{{\"member\": {}}}", self.member.to_json()),
         }
     }
 }
