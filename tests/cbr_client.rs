@@ -603,6 +603,7 @@ async fn list_what_this_project_shares_by_walking_its_backups() {
         "{table}"
     );
     assert_eq!(run(&["list", "--from-project", PARTNER_A]).await.0, Some(2));
+    assert_eq!(run(&["list", "--sort-key", "size"]).await.0, Some(2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -597,6 +597,14 @@ async fn owned(
         )
         .into());
     }
+    if f.sort_key.is_some() || f.sort_dir.is_some() {
+        return Err(crate::commands::UsageError(
+            "--sort-key/--sort-dir have no meaning for CBR's shared-by-me list: members come \
+             newest first"
+                .into(),
+        )
+        .into());
+    }
     let wanted = match f.member_status.as_deref() {
         None | Some("all") => None,
         Some(s) => Some(MemberStatus::parse(s)),
