@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::api::model::STATUSES;
 use crate::api::{Filters, ListQuery, SortDir, SortKey};
 use crate::config::Overrides;
 
@@ -325,9 +324,12 @@ pub struct FilterArgs {
     /// Backup name contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
-    /// Backup status.
-    #[arg(long, value_name = "STATUS", value_parser = STATUSES)]
-    pub status: Option<String>,
+    /// Backup status: VBS's (available, creating, error, restoring, deleting,
+    /// error_restoring) or CBR's (available, protecting, deleting, restoring, error,
+    /// waiting_protect, waiting_delete, waiting_restore; repeat for several), checked
+    /// against the service in use.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Vec<String>,
     /// Source disk ID.
     #[arg(long, value_name = "ID")]
     pub volume_id: Option<String>,
@@ -377,7 +379,7 @@ impl FilterArgs {
             share_to_me: self.shared_with_me,
             volume_id: s(&self.volume_id),
             name: s(&self.name),
-            status: s(&self.status),
+            status: self.status.first().cloned().unwrap_or_default(),
             backup_id: s(&self.backup_id),
             from_project_id: s(&self.from_project),
             to_project_id: s(&self.to_project),
@@ -709,6 +711,29 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The `--status` values given, checked against `service`'s statuses: a usage error's text
+/// when one is not the service's, or when VBS is given more than one.
+pub fn check_statuses(
+    statuses: &[String],
+    service: crate::api::service::SharingService,
+) -> Result<(), String> {
+    use crate::api::service::SharingService;
+    let (known, name): (&[&str], &str) = match service {
+        SharingService::Vbs => (&crate::api::model::STATUSES, "VBS"),
+        SharingService::Cbr => (&crate::api::cbr::model::BACKUP_STATUSES, "CBR"),
+    };
+    if let Some(bad) = statuses.iter().find(|s| !known.contains(&s.as_str())) {
+        return Err(format!(
+            "--status {bad:?} is not a {name} backup status: use one of {}",
+            known.join(", ")
+        ));
+    }
+    if service == SharingService::Vbs && statuses.len() > 1 {
+        return Err("VBS filters on one --status at a time".to_owned());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,7 +793,6 @@ mod tests {
             &["vbshare", "list", "--limit", "0"],
             &["vbshare", "list", "--sort-key", "colour"],
             &["vbshare", "list", "--sort-dir", "up"],
-            &["vbshare", "list", "--status", "broken"],
             &["vbshare", "--endpoint", "not a url", "list"],
             &["vbshare", "--endpoint", "ftp://x", "list"],
             &["vbshare", "--timeout", "0", "list"],
@@ -781,6 +805,26 @@ mod tests {
             let e = Cli::try_parse_from(args).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn statuses_are_checked_against_the_service_in_use() {
+        use crate::api::service::SharingService::{Cbr, Vbs};
+        let v = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(check_statuses(&v(&["creating"]), Vbs).is_ok());
+        assert!(check_statuses(&v(&["protecting", "error"]), Cbr).is_ok());
+        let e = check_statuses(&v(&["protecting"]), Vbs).unwrap_err();
+        assert!(
+            e.contains("not a VBS backup status") && e.contains("creating"),
+            "{e}"
+        );
+        assert!(
+            check_statuses(&v(&["creating"]), Cbr)
+                .unwrap_err()
+                .contains("CBR")
+        );
+        assert!(check_statuses(&v(&["available", "error"]), Vbs).is_err());
+        assert!(check_statuses(&[], Vbs).is_ok());
     }
 
     #[test]

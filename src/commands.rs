@@ -141,6 +141,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_or_else(|| "the settings".to_owned(), ToString::to_string)
         ));
     }
+    let filters = match &cli.command {
+        Some(Command::List { filters, .. } | Command::Count { filters, .. }) => filters,
+        _ => &cli.filters,
+    };
+    crate::cli::check_statuses(&filters.status, settings.service).map_err(UsageError)?;
     let client = Client::new(settings.client_config()?)?;
     let result = dispatch(&cli, &settings, client, &ids).await;
     if let Some(server) = demo {

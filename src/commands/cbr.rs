@@ -377,7 +377,7 @@ fn shared_query(f: &FilterArgs) -> anyhow::Result<BackupQuery> {
     }
     Ok(BackupQuery {
         own_type: Some(OwnType::Shared),
-        statuses: f.status.iter().cloned().collect(),
+        statuses: f.status.clone(),
         resource_az: f.az.clone(),
         resource_id: f.volume_id.clone(),
         ..BackupQuery::default()
@@ -610,7 +610,7 @@ async fn owned(
         Some(s) => Some(MemberStatus::parse(s)),
     };
     let base = BackupQuery {
-        statuses: f.status.iter().cloned().collect(),
+        statuses: f.status.clone(),
         resource_az: f.az.clone(),
         resource_id: f.volume_id.clone(),
         ..BackupQuery::default()

@@ -92,6 +92,18 @@ impl Unparsed {
     }
 }
 
+/// The backup statuses CBR documents (ListBackups' repeatable `status` filter).
+pub const BACKUP_STATUSES: [&str; 8] = [
+    "available",
+    "protecting",
+    "deleting",
+    "restoring",
+    "error",
+    "waiting_protect",
+    "waiting_delete",
+    "waiting_restore",
+];
+
 /// One page of a list answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
