@@ -177,7 +177,7 @@ impl StatusError {
         }
         match (self.status, code) {
             (404, "APIGW.0101") => {
-                "the endpoint does not offer this API: check --endpoint and --region (VBS may not exist in that region)"
+                "the endpoint does not offer this API: check --endpoint and --region (VBS may not exist in that region: backups are shared with CBR there, --service cbr)"
             }
             (401, "IAM.0066") => {
                 "the token has expired: get a new one or use AK/SK or password credentials"
