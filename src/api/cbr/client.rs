@@ -228,7 +228,7 @@ impl CbrClient {
 
     /// ListBackups.
     pub async fn list_backups(&self, q: &BackupQuery) -> Result<Listed<Backup>, ApiError> {
-        let path = format!("/v3/{}/backups", percent_encode(self.project_id()));
+        let path = self.path("backups");
         let a = self
             .send(
                 Method::GET,
@@ -243,11 +243,7 @@ impl CbrClient {
 
     /// ShowBackup.
     pub async fn show_backup(&self, backup_id: &str) -> Result<(Backup, String), ApiError> {
-        let path = format!(
-            "/v3/{}/backups/{}",
-            percent_encode(self.project_id()),
-            percent_encode(backup_id)
-        );
+        let path = self.path(&format!("backups/{}", percent_encode(backup_id)));
         let a = self
             .send(Method::GET, &path, "", None::<&()>, CbrCall::ShowBackup)
             .await?;
@@ -261,7 +257,7 @@ impl CbrClient {
         offset: Option<u64>,
     ) -> Result<Listed<Vault>, ApiError> {
         let query = page_query(limit, offset);
-        let path = format!("/v3/{}/vaults", percent_encode(self.project_id()));
+        let path = self.path("vaults");
         let a = self
             .send(Method::GET, &path, &query, None::<&()>, CbrCall::ListVaults)
             .await?;
@@ -270,23 +266,20 @@ impl CbrClient {
 
     /// ShowVault.
     pub async fn show_vault(&self, vault_id: &str) -> Result<(Vault, String), ApiError> {
-        let path = format!(
-            "/v3/{}/vaults/{}",
-            percent_encode(self.project_id()),
-            percent_encode(vault_id)
-        );
+        let path = self.path(&format!("vaults/{}", percent_encode(vault_id)));
         let a = self
             .send(Method::GET, &path, "", None::<&()>, CbrCall::ShowVault)
             .await?;
         self.one(a, model::parse_vault)
     }
 
+    /// `/v3/{project_id}/{tail}`, the project percent-encoded (`tail` already is).
+    fn path(&self, tail: &str) -> String {
+        format!("/v3/{}/{tail}", percent_encode(self.project_id()))
+    }
+
     fn members_path(&self, backup_id: &str, member: Option<&str>) -> String {
-        let mut path = format!(
-            "/v3/{}/backups/{}/members",
-            percent_encode(self.project_id()),
-            percent_encode(backup_id)
-        );
+        let mut path = self.path(&format!("backups/{}/members", percent_encode(backup_id)));
         if let Some(m) = member {
             path.push('/');
             path.push_str(&percent_encode(m));
