@@ -99,7 +99,7 @@ fn benches(c: &mut Criterion) {
 
 fn server(c: &mut Criterion) {
     c.bench_function("seed_generate_100k", |b| {
-        b.iter(|| vbshare::server::seed::generate(42, black_box(100_000)).len());
+        b.iter(|| vbshare::server::seed::generate(42, black_box(100_000), 1_767_225_600).len());
     });
 }
 

@@ -35,7 +35,7 @@ fn loaded() -> App {
     let Some(Effect::Fetch(req)) = app.start() else {
         panic!("the first effect is a fetch")
     };
-    let rows: Vec<_> = vbshare::server::seed::generate(42, 2000)
+    let rows: Vec<_> = vbshare::server::seed::generate(42, 2000, 1_767_225_600)
         .into_iter()
         .filter(|s| s.from_project_id.as_deref() == Some(vbshare::server::DEMO_PROJECT_ID))
         .take(1000)

@@ -91,6 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let ids = Ids::of(cli.command.as_ref())?;
     let (settings, demo) = settings_for(&conn).await?;
+    crate::schema::names::install(settings.project_names.clone());
     for w in &settings.warnings {
         eprintln!("{w}");
     }

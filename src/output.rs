@@ -9,7 +9,7 @@ use crate::api::Sharing;
 use crate::api::model::unparsed_fields;
 use crate::api::time::Timestamp;
 use crate::schema::vbs::SHARING;
-use crate::schema::{Datum, Schema, Value, View, Width};
+use crate::schema::{Datum, Schema, Value, View, Width, names};
 use crate::text::{human_gb, pad, sanitize, truncate, width};
 
 pub mod csv;
@@ -20,6 +20,8 @@ pub mod safe;
 fn shown(d: Datum<'_>, detail: bool) -> String {
     let text = match d.value {
         Value::Text(v) | Value::Json(v) | Value::Status(v) => v.map(|v| sanitize(v).into_owned()),
+        Value::Project(v) if detail => v.map(|v| sanitize(&names::long(v)).into_owned()),
+        Value::Project(v) => v.map(|v| sanitize(names::short(v)).into_owned()),
         Value::Time(t) => t.map(Timestamp::display_utc),
         Value::Gb(g) => g.map(|g| {
             if detail && g >= 1024 {

@@ -43,6 +43,7 @@ use crate::api::query::SortKey;
 use crate::api::time::Timestamp;
 
 pub mod cbr;
+pub mod names;
 pub mod vbs;
 
 /// Everything declared about one kind of row `R`.
@@ -70,6 +71,9 @@ pub struct View {
 pub enum Value<'a> {
     /// Server text.
     Text(Option<&'a str>),
+    /// A project ID: tables show its name where one is known ([`names`]), the detail the
+    /// ID and the name, CSV the ID.
+    Project(Option<&'a str>),
     /// Server text that may hold JSON (the detail pane pretty-prints it).
     Json(Option<&'a str>),
     /// A status word (the browser adds its symbol and colour).
@@ -93,7 +97,9 @@ impl<'a> Value<'a> {
     /// numbers and flags plain; `None` when there is none.
     pub fn raw(self) -> Option<Cow<'a, str>> {
         match self {
-            Value::Text(v) | Value::Json(v) | Value::Status(v) => v.map(Cow::Borrowed),
+            Value::Text(v) | Value::Json(v) | Value::Status(v) | Value::Project(v) => {
+                v.map(Cow::Borrowed)
+            }
             Value::Time(t) => t.map(|t| Cow::Borrowed(&*t.raw)),
             Value::Gb(n) | Value::Mb(n) | Value::Count(n) => n.map(|n| Cow::Owned(n.to_string())),
             Value::Flag(b) => b.map(|b| Cow::Owned(b.to_string())),
@@ -104,7 +110,7 @@ impl<'a> Value<'a> {
     /// Whether there is a value.
     pub fn is_some(&self) -> bool {
         match *self {
-            Value::Text(v) | Value::Json(v) | Value::Status(v) => v.is_some(),
+            Value::Text(v) | Value::Json(v) | Value::Status(v) | Value::Project(v) => v.is_some(),
             Value::Time(t) => t.is_some(),
             Value::Gb(n) | Value::Mb(n) | Value::Count(n) => n.is_some(),
             Value::Flag(b) => b.is_some(),

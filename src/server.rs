@@ -108,7 +108,7 @@ mod store;
 use std::fmt;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -148,7 +148,8 @@ pub struct ServerConfig {
     pub latency_ms: u64,
     /// Probability (0 to 1) that a VBS call fails with 500 or 503.
     pub fail_rate: f64,
-    /// The instant (Unix seconds) every CBR date is relative to; default: the current time.
+    /// The instant (Unix seconds) every VBS and CBR date is relative to; default: the current
+    /// time.
     pub now: i64,
     /// Private CBR backups of the demo project.
     pub cbr_backups: usize,
@@ -186,6 +187,8 @@ pub(crate) struct Shared {
     pub(crate) stop: watch::Receiver<bool>,
     pub(crate) ids: Mutex<fastrand::Rng>,
     pub(crate) cbr: cbr::State,
+    /// Requests received so far, of any kind.
+    pub(crate) received: AtomicU64,
 }
 
 /// A server running on the current tokio runtime; it stops on [`RunningServer::shutdown`]
@@ -226,6 +229,12 @@ impl RunningServer {
     /// Makes the next `times` VBS requests answer with `fault` (after any queued before).
     pub fn inject(&self, fault: Fault, times: u32) {
         self.shared.faults.push(fault, times);
+    }
+
+    /// How many requests the server has received so far (any path, answered or not); for
+    /// tests that something stopped sending.
+    pub fn requests_received(&self) -> u64 {
+        self.shared.received.load(Ordering::Relaxed)
     }
 
     /// Answers list calls with at most `max` rows (at most [`MAX_LIMIT`]) whatever `limit`
@@ -281,7 +290,7 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (stop, stop_rx) = watch::channel(false);
-    let store = store::Store::new(seed::generate(config.seed, config.sharings));
+    let store = store::Store::new(seed::generate(config.seed, config.sharings, config.now));
     let shared = Arc::new(Shared {
         ids: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5EED_5EED)),
         cbr: cbr::State::new(&config),
@@ -291,6 +300,7 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
         tokens: auth::Tokens::new(),
         faults: faults::FaultQueue::default(),
         stop: stop_rx.clone(),
+        received: AtomicU64::new(0),
     });
     let app = Router::new()
         .fallback(routes::handle)

@@ -240,6 +240,51 @@ async fn the_owner_walk_finds_every_member_and_reports_failures() {
     assert_eq!(summary.backups, last_read.0, "no backup dropped");
 }
 
+/// Dropping a walk stops it: no request is sent after, however many backups were left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_owner_walk_stops_its_requests() {
+    use vbshare::api::cbr::{WalkEvent, walk_owner};
+    let server = server::start(ServerConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        now: 1_767_225_600,
+        latency_ms: 20,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
+    let owner = owner(&server);
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let (mut done, mut total) = (0u64, None);
+    let all = BackupQuery::default();
+    let walk = walk_owner(&owner, &all, 4, |e| match e {
+        WalkEvent::Backups { total: t, .. } => total = t,
+        WalkEvent::Members { .. } | WalkEvent::Failed { .. } => {
+            done += 1;
+            if done == 12 {
+                enough.notify_one();
+            }
+        }
+    });
+    tokio::select! {
+        r = walk => panic!("the walk ended before it was dropped: {r:?}"),
+        () = enough.notified() => {}
+    }
+    // Requests already on the wire may still arrive; then nothing more.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after_drop = server.requests_received();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        server.requests_received(),
+        after_drop,
+        "requests after the drop"
+    );
+    let backups = total.unwrap();
+    assert!(
+        after_drop < 40 && backups > 1000,
+        "{after_drop} requests for a walk of {backups} backups"
+    );
+}
+
 /// The built binary as the demo project against `server`, speaking CBR.
 fn cli(server: &RunningServer, home: &std::path::Path) -> std::process::Command {
     #[path = "common/cli.rs"]

@@ -20,10 +20,14 @@ use vbshare::server::{
 
 const PARTNER: &str = "0123456789abcdef0123456789abcdef";
 
+/// 2026-01-01T00:00:00Z: the data set's dates do not move with the wall clock.
+const NOW: i64 = 1_767_225_600;
+
 async fn start(sharings: usize) -> RunningServer {
     server::start(ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         sharings,
+        now: NOW,
         ..ServerConfig::default()
     })
     .await
@@ -69,7 +73,7 @@ fn client(server: &RunningServer) -> Client {
 
 /// The sharings the demo project made, from the data set itself.
 fn shared_by_demo(n: usize) -> Vec<Sharing> {
-    server::seed::generate(ServerConfig::default().seed, n)
+    server::seed::generate(ServerConfig::default().seed, n, NOW)
         .into_iter()
         .filter(|s| s.from_project_id.as_deref() == Some(DEMO_PROJECT_ID))
         .collect()
@@ -115,7 +119,7 @@ async fn count_get_and_table_output() {
     let mut c = signed(&server, home.path());
     c.args(["count", "--shared-with-me"]);
     let out = run(c).await;
-    let expected = server::seed::generate(ServerConfig::default().seed, 300)
+    let expected = server::seed::generate(ServerConfig::default().seed, 300, NOW)
         .iter()
         .filter(|s| s.to_project_id.as_deref() == Some(DEMO_PROJECT_ID))
         .count();
@@ -141,6 +145,59 @@ async fn count_get_and_table_output() {
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 6);
     assert!(lines[0].starts_with("SHARING ID") && lines[0].contains("TO PROJECT"));
+}
+
+/// `[project_names]` shows in VBS tables (the name) and in `get` (the ID and the name);
+/// CSV keeps the ID alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_names_show_where_project_ids_do() {
+    let server = start(300).await;
+    let home = tempfile::tempdir().unwrap();
+    let first = &shared_by_demo(300)[0];
+    let to = first.to_project_id.clone().unwrap();
+    let dir = home.path().join(".config/vbshare");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[project_names]\n{to} = \"team-analytics\"\n"),
+    )
+    .unwrap();
+
+    let mut c = signed(&server, home.path());
+    c.args(["get", first.id.as_deref().unwrap()]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "to_project_id                 {to} (team-analytics)\n"
+        )),
+        "{text}"
+    );
+
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--all"]);
+    let out = run(c).await;
+    let text = stdout(&out);
+    let named = text
+        .lines()
+        .filter(|l| l.contains("team-analytics"))
+        .count();
+    let expected = shared_by_demo(300)
+        .iter()
+        .filter(|s| s.to_project_id.as_deref() == Some(to.as_str()))
+        .count();
+    assert_eq!(named, expected, "{text}");
+    assert!(
+        !text.contains(&to),
+        "the table shows the name instead of the ID"
+    );
+
+    let mut c = signed(&server, home.path());
+    c.args(["list", "--all", "-o", "csv"]);
+    let out = run(c).await;
+    let text = stdout(&out);
+    assert!(text.contains(&to) && !text.contains("team-analytics"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

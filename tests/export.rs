@@ -14,9 +14,7 @@ use tokio::net::TcpListener;
 use vbshare::api::sign::AkSk;
 use vbshare::api::{Auth, Client, ClientConfig, Filters, Secret, SortDir, SortKey};
 use vbshare::export::{ExportFormat, STALL_PAGES, Summary, export_all};
-use vbshare::server::{
-    self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, Fault, ServerConfig,
-};
+use vbshare::server::{DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, Fault};
 
 fn client(endpoint: String, auth: Auth) -> Client {
     Client::new(ClientConfig::new(endpoint, DEMO_PROJECT_ID, auth)).unwrap()
@@ -32,7 +30,7 @@ fn demo_auth() -> Auth {
 
 /// The IDs of the sharings the demo project made in a data set of `n`.
 fn shared_by_demo(n: usize) -> HashSet<String> {
-    server::seed::generate(ServerConfig::default().seed, n)
+    server_util::data_set(n)
         .into_iter()
         .filter(|s| s.from_project_id.as_deref() == Some(DEMO_PROJECT_ID))
         .map(|s| s.id.unwrap())

@@ -32,20 +32,19 @@ fn base(home: &std::path::Path, server: &RunningServer, log: &std::path::Path) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_logs_output_or_errors() {
-    let server = server::start(ServerConfig {
+    let config = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         sharings: 100,
         ..ServerConfig::default()
-    })
-    .await
-    .unwrap();
-    let token = server.mint_token(DEMO_PROJECT_ID, 3600);
-    let home = tempfile::tempdir().unwrap();
-    let log = home.path().join("trace.log");
-    let first = server::seed::generate(ServerConfig::default().seed, 100)
+    };
+    let first = server::seed::generate(config.seed, 100, config.now)
         .into_iter()
         .find(|s| s.from_project_id.as_deref() == Some(DEMO_PROJECT_ID))
         .unwrap();
+    let server = server::start(config).await.unwrap();
+    let token = server.mint_token(DEMO_PROJECT_ID, 3600);
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("trace.log");
     let sharing_id = first.id.clone().unwrap();
     let backup_id = first.backup_id.clone().unwrap();
 

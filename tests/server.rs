@@ -16,13 +16,13 @@ use server_util::{
 };
 use vbshare::api::model::{Sharing, parse_list, parse_one};
 use vbshare::api::time::{Timestamp, now_unix};
-use vbshare::server::seed::{self, PARTNER_PROJECTS};
+use vbshare::server::seed::PARTNER_PROJECTS;
 use vbshare::server::{DEMO_PROJECT_ID as DEMO, Fault, ServerConfig};
 
 const N: usize = 1500;
 
 fn data() -> Vec<Sharing> {
-    seed::generate(42, N)
+    server_util::data_set(N)
 }
 
 fn detail() -> String {
@@ -155,7 +155,7 @@ async fn pages_concatenate_to_the_sorted_list_for_every_key_and_direction() {
 #[tokio::test]
 async fn rows_are_the_seed_verbatim_and_limits_apply() {
     let h = start(2600).await;
-    let data = seed::generate(42, 2600);
+    let data = server_util::data_set(2600);
     let a = send(h.signed("GET", &detail(), "", b"")).await;
     let rows = parse_list(&a.body).unwrap();
     assert_eq!(rows.len(), 1000, "default limit is 1000");
@@ -214,7 +214,7 @@ async fn expect_error(rb: reqwest::RequestBuilder, status: u16, code: &str) -> A
 #[tokio::test]
 async fn bad_values_answer_documented_errors() {
     let h = start(300).await;
-    let data = seed::generate(42, 300);
+    let data = server_util::data_set(300);
     let (d, c) = (detail(), format!("{}/count", base(DEMO)));
     for q in [
         "sort_key=bogus",
@@ -388,7 +388,7 @@ async fn tokens_are_issued_checked_and_scoped() {
     ))
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    let data = seed::generate(42, 200);
+    let data = server_util::data_set(200);
     let want = data
         .iter()
         .filter(|s| s.to_project_id.as_deref() == Some(partner))
@@ -514,7 +514,7 @@ async fn expect_refused(h: &Harness, req: reqwest::Request) {
 #[tokio::test]
 async fn share_get_cancel_round_trip() {
     let h = start(300).await;
-    let data = seed::generate(42, 300);
+    let data = server_util::data_set(300);
     let own = data
         .iter()
         .find(|s| s.from_project_id.as_deref() == Some(DEMO))

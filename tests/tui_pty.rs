@@ -234,9 +234,11 @@ fn export_writes_every_row_to_the_current_directory() {
 #[test]
 fn hostile_names_cannot_change_the_terminal() {
     use vbshare::server::{DEMO_PROJECT_ID, ServerConfig, seed};
+    // Only the hostile names are used, and they do not depend on the demo's "now".
     let data = seed::generate(
         ServerConfig::default().seed,
         ServerConfig::default().sharings,
+        ServerConfig::default().now,
     );
     let mut tui = Tui::start();
     tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));

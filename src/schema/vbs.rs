@@ -60,8 +60,8 @@ mod sharing {
 
     sharing_field!(id, Id, Text, as_deref);
     sharing_field!(backup_id, BackupId, Text, as_deref);
-    sharing_field!(from_project_id, FromProjectId, Text, as_deref);
-    sharing_field!(to_project_id, ToProjectId, Text, as_deref);
+    sharing_field!(from_project_id, FromProjectId, Project, as_deref);
+    sharing_field!(to_project_id, ToProjectId, Project, as_deref);
     sharing_field!(created_at, CreatedAt, Time, as_ref);
     sharing_field!(updated_at, UpdatedAt, Time, as_ref);
     sharing_field!(deleted, Deleted, Flag);
@@ -103,10 +103,14 @@ fn other_project(s: &Sharing, view: View) -> Datum<'_> {
         datum(
             s,
             S::FromProjectId,
-            Value::Text(s.from_project_id.as_deref()),
+            Value::Project(s.from_project_id.as_deref()),
         )
     } else {
-        datum(s, S::ToProjectId, Value::Text(s.to_project_id.as_deref()))
+        datum(
+            s,
+            S::ToProjectId,
+            Value::Project(s.to_project_id.as_deref()),
+        )
     }
 }
 

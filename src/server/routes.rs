@@ -62,6 +62,9 @@ pub(crate) async fn handle(
     ConnectInfo(peer): ConnectInfo<Peer>,
     req: Request,
 ) -> Response {
+    shared
+        .received
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let request_id = reply::new_request_id();
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let mut resp = dispatch(&shared, &peer, req, &request_id).await;

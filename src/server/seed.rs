@@ -7,8 +7,9 @@
 //! equal sizes so ties matter), timestamps over five years at mixed precision, `null`s
 //! wherever VBS sends them, JSON text in `description` and `service_metadata`, and names in
 //! CJK, emoji, 200+ characters, empty, or carrying terminal escape sequences and bidi
-//! overrides. Nothing depends on the wall clock or on hash order: the same `(seed, n)`
-//! always gives the same list.
+//! overrides. Every date lies in the five years before the `now` given (the server's
+//! `--now`, by default the current time, so a demo account looks live). Nothing depends on
+//! the wall clock or on hash order: the same `(seed, n, now)` always gives the same list.
 
 use std::collections::HashMap;
 
@@ -35,8 +36,6 @@ pub const PARTNER_PROJECTS: [&str; 6] = [
 /// The availability zones backups live in.
 pub const AVAILABILITY_ZONES: [&str; 4] = ["eu-de-01", "eu-de-02", "eu-de-03", "ap-southeast-1a"];
 
-/// 2025-06-01T00:00:00Z: the data set's clock stops here (never the wall clock).
-const CLOCK_END: i64 = 1_748_736_000;
 /// Five years, over which backups are spread.
 const SPAN_SECS: i64 = 5 * 365 * 86_400;
 
@@ -59,9 +58,11 @@ pub fn uuid_v4(rng: &mut Rng) -> String {
     out
 }
 
-/// Generates the `n` sharings for `seed`; see the module docs for what they contain.
-pub fn generate(seed: u64, n: usize) -> Vec<Sharing> {
+/// Generates the `n` sharings for `seed`, dated in the five years before `now` (Unix
+/// seconds; never read from the wall clock here); see the module docs for what they contain.
+pub fn generate(seed: u64, n: usize, now: i64) -> Vec<Sharing> {
     let mut g = Gen {
+        now,
         dates: HashMap::new(),
         rng: Rng::with_seed(seed),
         volumes: Vec::new(),
@@ -90,10 +91,12 @@ pub fn generate(seed: u64, n: usize) -> Vec<Sharing> {
         };
         let backup = g.backup(backup_no);
         backup_no += 1;
-        let backup_created = backup.created_at.as_ref().map_or(CLOCK_END, |t| t.secs);
+        let backup_created = backup.created_at.as_ref().map_or(now, |t| t.secs);
         for to in targets {
-            let created = backup_created + g.rng.i64(60..30 * 86_400);
-            let updated = (g.rng.u8(..100) >= 35).then(|| created + g.rng.i64(1..200 * 86_400));
+            // Nothing is dated after `now`, so a demo account never shows the future.
+            let created = (backup_created + g.rng.i64(60..30 * 86_400)).min(now);
+            let updated =
+                (g.rng.u8(..100) >= 35).then(|| (created + g.rng.i64(1..200 * 86_400)).min(now));
             let sharing = Sharing {
                 id: Some(uuid_v4(&mut g.rng)),
                 backup_id: backup.id.clone(),
@@ -123,6 +126,8 @@ fn push_digits(out: &mut String, n: u32, width: u32) {
 }
 
 struct Gen {
+    /// The instant every date is before.
+    now: i64,
     rng: Rng,
     /// `YYYY-MM-DD` by day number (a cache only: output never depends on its order).
     dates: HashMap<i64, [u8; 10]>,
@@ -133,7 +138,7 @@ struct Gen {
 
 impl Gen {
     fn backup(&mut self, no: usize) -> Backup {
-        let created = CLOCK_END - self.rng.i64(86_400..SPAN_SECS);
+        let created = self.now - self.rng.i64(86_400..SPAN_SECS);
         let (volume_id, az) = self.volume();
         let status = self.status();
         let failed = status.starts_with("error");
@@ -141,7 +146,7 @@ impl Gen {
         let fail_reason = (failed || stale_reason)
             .then(|| FAIL_REASONS[self.rng.usize(..FAIL_REASONS.len())].to_owned());
         let created_at = self.stamp(created);
-        let later = created + self.rng.i64(5..3 * 86_400);
+        let later = (created + self.rng.i64(5..3 * 86_400)).min(self.now);
         let updated_at = self.stamp(later);
         let data_timestamp = if self.rng.u8(..5) == 0 {
             let earlier = created - self.rng.i64(60..6 * 3600);
@@ -309,19 +314,22 @@ mod tests {
     use super::*;
     use std::collections::{HashMap, HashSet};
 
+    /// 2025-06-01T00:00:00Z.
+    const NOW: i64 = 1_748_736_000;
+
     #[test]
     fn same_seed_same_data_and_exact_count() {
-        let a = generate(7, 500);
+        let a = generate(7, 500, NOW);
         assert_eq!(a.len(), 500);
-        assert_eq!(a, generate(7, 500));
-        assert_ne!(a, generate(8, 500));
-        assert!(generate(1, 0).is_empty());
-        assert_eq!(generate(1, 1).len(), 1);
+        assert_eq!(a, generate(7, 500, NOW));
+        assert_ne!(a, generate(8, 500, NOW));
+        assert!(generate(1, 0, NOW).is_empty());
+        assert_eq!(generate(1, 1, NOW).len(), 1);
     }
 
     #[test]
     fn both_directions_about_half() {
-        let data = generate(42, 2000);
+        let data = generate(42, 2000, NOW);
         let out = data
             .iter()
             .filter(|s| s.from_project_id.as_deref() == Some(DEMO_PROJECT_ID))
@@ -341,7 +349,7 @@ mod tests {
 
     #[test]
     fn backups_shared_with_up_to_four_projects() {
-        let data = generate(42, 2000);
+        let data = generate(42, 2000, NOW);
         let mut per_backup: HashMap<&str, usize> = HashMap::new();
         for s in &data {
             *per_backup
@@ -355,7 +363,7 @@ mod tests {
 
     #[test]
     fn covers_statuses_names_nulls_and_precisions() {
-        let data = generate(42, 2000);
+        let data = generate(42, 2000, NOW);
         let backups: Vec<&Backup> = data.iter().map(|s| s.backup.as_ref().unwrap()).collect();
         for status in STATUSES {
             assert!(
@@ -401,19 +409,36 @@ mod tests {
     }
 
     #[test]
+    fn every_date_is_before_now_and_some_are_recent() {
+        for now in [NOW, NOW + 400 * 86_400] {
+            let data = generate(42, 2000, now);
+            let mut newest = i64::MIN;
+            for s in &data {
+                let b = s.backup.as_ref().unwrap();
+                for t in [&s.created_at, &s.updated_at, &b.created_at, &b.updated_at]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(t.secs <= now, "{} is after now", t.raw);
+                    assert!(t.secs > now - SPAN_SECS - 86_400, "{}", t.raw);
+                    newest = newest.max(t.secs);
+                }
+            }
+            // A live-looking account: something happened in the last week.
+            assert!(newest > now - 7 * 86_400, "{newest} vs {now}");
+        }
+    }
+
+    #[test]
     fn stamps_parse_back_to_themselves() {
         let mut g = Gen {
+            now: NOW,
             rng: Rng::with_seed(5),
             dates: HashMap::new(),
             volumes: Vec::new(),
             specials: special_names(),
         };
-        for secs in [
-            0,
-            1_502_367_940,
-            CLOCK_END - 1,
-            CLOCK_END - SPAN_SECS + 86_399,
-        ] {
+        for secs in [0, 1_502_367_940, NOW - 1, NOW - SPAN_SECS + 86_399] {
             for _ in 0..20 {
                 let t = g.stamp(secs);
                 assert_eq!(Timestamp::parse(&t.raw).unwrap(), t, "{}", t.raw);

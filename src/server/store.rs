@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn writes_invalidate_the_cached_order() {
-        let mut store = Store::new(generate(5, 300));
+        let mut store = Store::new(generate(5, 300, 1_767_225_600));
         let q = "sort_key=created_at&limit=1000";
         let before = ids(&store, q);
         let backup = store
@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn pages_concatenate_to_the_full_order_and_desc_reverses_asc() {
-        let store = Store::new(generate(3, 400));
+        let store = Store::new(generate(3, 400, 1_767_225_600));
         for key in ["size", "name", "updated_at", "status", "disk_format"] {
             let asc = ids(&store, &format!("sort_key={key}&sort_dir=asc"));
             let mut desc = ids(&store, &format!("sort_key={key}&sort_dir=desc"));
@@ -351,7 +351,7 @@ mod tests {
 
     #[test]
     fn count_agrees_with_list() {
-        let store = Store::new(generate(3, 400));
+        let store = Store::new(generate(3, 400, 1_767_225_600));
         for q in [
             "",
             "share_to_me=true",
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn rows_keep_nulls_and_some_carry_the_extra_field() {
-        let store = Store::new(generate(42, 2000));
+        let store = Store::new(generate(42, 2000, 1_767_225_600));
         let body = store.list_json(DEMO, &params("limit=1000")).unwrap();
         assert!(body.contains(r#""os-vendor:extra":"replicated-from"#));
         assert!(body.contains(r#""updated_at":null"#));

@@ -77,10 +77,21 @@ pub async fn start(sharings: usize) -> Harness {
     .await
 }
 
+/// 2026-01-01T00:00:00Z: the data set's "now" in tests, so its dates never move with the
+/// wall clock.
+pub const NOW: i64 = 1_767_225_600;
+
+/// The data set a server started with [`config`] and `n` sharings serves.
+pub fn data_set(n: usize) -> Vec<vbshare::api::Sharing> {
+    let c = config();
+    vbshare::server::seed::generate(c.seed, n, c.now)
+}
+
 /// The default config on a free loopback port.
 pub fn config() -> ServerConfig {
     ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
+        now: NOW,
         ..ServerConfig::default()
     }
 }

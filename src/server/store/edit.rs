@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn share_validates_everything_first() {
-        let data = generate(3, 50);
+        let data = generate(3, 50, 1_767_225_600);
         let own = data
             .iter()
             .find(|s| s.from_project_id.as_deref() == Some(DEMO))

@@ -83,6 +83,7 @@ fn value(d: Datum<'_>, now: i64, theme: &Theme) -> Value {
     }
     match d.value {
         SV::Text(v) => opt_str(v),
+        SV::Project(v) => opt(v, |v| sanitize(&crate::schema::names::long(v)).into_owned()),
         SV::Json(v) => maybe_json(v),
         SV::Status(v) => {
             let status = v.unwrap_or("");

@@ -87,6 +87,7 @@ impl Col {
                 };
             }
             Value::Text(v) | Value::Json(v) => v.map(|v| sanitize(v).into_owned()),
+            Value::Project(v) => v.map(|v| sanitize(crate::schema::names::short(v)).into_owned()),
             Value::Time(t) => t.map(|t| {
                 let full = t.display_utc();
                 if self.short {
