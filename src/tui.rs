@@ -1,10 +1,14 @@
 //! The full-screen browser: terminal setup and restore, the panic hook, and [`run`].
 //!
-//! The shape (see `src/tui/`): terminal events and fetch answers become [`app::Msg`]s;
-//! [`app::App::update`] changes state without I/O and returns an [`app::Effect`]; the run
+//! The shape (see `src/tui/`): terminal events and fetch answers become [`msg::Msg`]s;
+//! [`app::App::update`] changes state without I/O and returns an [`msg::Effect`]; the run
 //! loop performs effects (hand a query to the fetch [`worker`], run a share or cancel
 //! through the [`backend`], start or stop an [`export`], copy via [`osc52`], quit) and
 //! redraws with [`ui::draw`] only when something changed.
+//!
+//! Imports run one way: [`ui`] → [`app`] → [`layout`], [`content`], [`msg`] → the
+//! library. The background tasks ([`worker`], [`export`], [`backend`]) know neither the
+//! App nor the drawing code; the run loop turns what they report into messages.
 
 use std::io::{self, Stdout, Write as _};
 use std::sync::Once;
@@ -23,9 +27,13 @@ use crate::api::query::ListQuery;
 
 pub mod app;
 pub mod backend;
+pub mod content;
+pub mod error;
 pub mod export;
 pub mod form;
 pub mod keymap;
+pub mod layout;
+pub mod msg;
 pub mod osc52;
 mod run;
 pub mod theme;

@@ -3,27 +3,27 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::KeyEventKind;
 use ratatui::layout::Rect;
 
-use super::backend::{WriteRequest, WriteResult};
-use super::export::{ExportEvent, ExportJob};
+use super::backend::WriteRequest;
+use super::content;
 use super::form::Form;
+use super::layout::{self, Areas};
+pub use super::msg::{Effect, Msg};
 use super::theme::Theme;
-use super::worker::{FetchRequest, FetchResult};
 use super::{HeaderInfo, Options};
 use crate::api::model::Sharing;
 use crate::api::query::{ListQuery, SortDir, SortKey};
 
 mod dialog;
-mod error;
 mod exporting;
 mod fetch;
 mod keys;
 mod writes;
 
+pub use super::error::ErrorInfo;
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
-pub use error::ErrorInfo;
 pub use exporting::ExportState;
 pub use writes::{READ_ONLY, interval_text};
 
@@ -35,54 +35,6 @@ pub const PAGE_SIZES: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
 
 /// The page size when none is given.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
-
-/// Everything that can happen to the App.
-#[derive(Debug)]
-pub enum Msg {
-    /// A key press (releases are ignored).
-    Key(KeyEvent),
-    /// A mouse event (only arrives when mouse support is on).
-    Mouse(MouseEvent),
-    /// The terminal now has this many columns and rows.
-    Resize(u16, u16),
-    /// The worker answered.
-    Fetched(Box<FetchResult>),
-    /// The spinner's clock, which only runs while a request is pending.
-    Tick,
-    /// Watch mode's clock, which only runs while watch mode is on.
-    WatchTick,
-    /// A share or cancel call finished.
-    Wrote(Box<WriteResult>),
-    /// News from the export numbered `id`.
-    Export {
-        /// The export's number (events of an older export are ignored).
-        id: u64,
-        /// What happened.
-        event: Box<ExportEvent>,
-    },
-}
-
-/// What the run loop should do after an update.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Hand this query to the fetch worker.
-    Fetch(FetchRequest),
-    /// Put this text on the clipboard (OSC 52).
-    Copy(String),
-    /// Run this share or cancel call in the background.
-    Write(WriteRequest),
-    /// Start this export in the background.
-    Export {
-        /// The export's number, carried back by its events.
-        id: u64,
-        /// What to export, and where.
-        job: ExportJob,
-    },
-    /// Stop the running export and remove its partial file.
-    CancelExport,
-    /// Leave the browser.
-    Quit,
-}
 
 /// Where typed keys go when no view is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -316,12 +268,37 @@ impl App {
         }
     }
 
+    /// Where each region of the screen goes in the current state.
+    pub fn areas(&self) -> Areas {
+        let error_lines = |cols: usize| match &self.error {
+            Some(e) => content::error::lines(e, cols, &self.theme).len(),
+            None => 0,
+        };
+        let open = self.error_open && self.error.is_some();
+        layout::layout(
+            self.area(),
+            open.then_some(&error_lines as &dyn Fn(usize) -> usize),
+        )
+    }
+
     /// Rows of the table body on screen (at least one).
     pub fn body_height(&self) -> usize {
-        super::ui::layout(self.area(), self)
-            .table_body
-            .height
-            .max(1) as usize
+        self.areas().table_body.height.max(1) as usize
+    }
+
+    /// How far `view` can scroll, given the terminal size.
+    pub fn view_max_scroll(&self, view: View) -> usize {
+        let inner = layout::view_inner(self.areas().view);
+        let lines = match view {
+            View::Help { .. } => return content::help::max_scroll(self.area()),
+            View::Detail { .. } => self.selected_row().map_or(0, |s| {
+                content::detail::lines(s, inner.width.into(), self.now, &self.theme).len()
+            }),
+            View::Raw { .. } => self.selected_row().map_or(0, |s| {
+                content::raw::lines(s, inner.width.into(), &self.theme).len()
+            }),
+        };
+        lines.saturating_sub(inner.height.into())
     }
 
     /// Moves the selection to `index` (clamped) and scrolls it into view.
@@ -356,7 +333,7 @@ impl App {
     /// Keeps the open view's scroll within its content.
     fn clamp_view(&mut self) {
         let Some(view) = self.view else { return };
-        let max = super::ui::view_max_scroll(self, view);
+        let max = self.view_max_scroll(view);
         if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
             &mut self.view
         {

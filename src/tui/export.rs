@@ -14,7 +14,6 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::app::Msg;
 use super::backend::Backend;
 use crate::api::ApiError;
 use crate::api::query::{Filters, SortDir, SortKey};
@@ -148,20 +147,18 @@ impl Handle {
     }
 }
 
-/// Starts export number `id` on the runtime; its events arrive as [`Msg::Export`].
+/// Starts export number `id` on the runtime; each event goes to `events` as it happens,
+/// with the export's number (the run loop turns them into messages).
 pub fn spawn<B: Backend>(
     backend: B,
     id: u64,
     job: ExportJob,
-    events: mpsc::UnboundedSender<Msg>,
+    events: mpsc::UnboundedSender<(u64, ExportEvent)>,
 ) -> Handle {
     let (cancel, cancelled) = oneshot::channel();
     let task = tokio::spawn(async move {
         let report = move |event| {
-            let _ = events.send(Msg::Export {
-                id,
-                event: Box::new(event),
-            });
+            let _ = events.send((id, event));
         };
         run(backend, job, cancelled, report).await;
     });

@@ -10,8 +10,9 @@ use crossterm::event::Event;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
-use super::app::{App, Effect, Msg};
+use super::app::App;
 use super::backend::{self, Backend};
+use super::msg::{Effect, Msg};
 use super::{Options, Term, export, osc52, ui, worker};
 use crate::api::time::now_unix;
 
@@ -72,8 +73,9 @@ async fn event_loop<B: Backend>(
         options.debounce,
     ));
     let _abort = AbortOnDrop(worker.abort_handle());
-    // Answers of writes and exports, which run as their own tasks.
+    // Answers of writes, which run as their own tasks, and news from exports.
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
+    let (export_tx, mut export_rx) = mpsc::unbounded_channel();
 
     let mut app = App::new(&options, now_unix());
     let size = terminal.size()?;
@@ -104,7 +106,7 @@ async fn event_loop<B: Backend>(
             Some(Effect::Export { id, job }) => {
                 // The App starts one export at a time, so an old handle belongs to one that
                 // has reported its end; dropping it would cancel it anyway.
-                *export = Some(export::spawn(backend.clone(), id, job, msg_tx.clone()));
+                *export = Some(export::spawn(backend.clone(), id, job, export_tx.clone()));
             }
             Some(Effect::CancelExport) => {
                 if let Some(handle) = export {
@@ -142,6 +144,7 @@ async fn event_loop<B: Backend>(
             },
             Some(result) = res_rx.recv() => Msg::Fetched(Box::new(result)),
             Some(msg) = msg_rx.recv() => msg,
+            Some((id, event)) = export_rx.recv() => Msg::Export { id, event: Box::new(event) },
             () = tick(spinner.as_mut()) => Msg::Tick,
             () = tick(watch_clock.as_mut().map(|(_, i)| i)) => Msg::WatchTick,
             () = &mut terminate => {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::{App, Effect, Focus, PAGE_SIZES, View};
 use crate::tui::form::{self, EditOutcome, Field};
 use crate::tui::keymap::{self, Action, ViewAction};
-use crate::tui::ui;
+use crate::tui::layout;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
@@ -229,7 +229,7 @@ impl App {
 
     fn scroll_view(&mut self, by: isize) {
         let Some(view) = self.view else { return };
-        let max = ui::view_max_scroll(self, view);
+        let max = self.view_max_scroll(view);
         if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
             &mut self.view
         {
@@ -265,7 +265,7 @@ impl App {
         if self.view.is_some() {
             return None;
         }
-        let areas = ui::layout(self.area(), self);
+        let areas = self.areas();
         let pos = ratatui::layout::Position::new(x, y);
         if areas.table_body.contains(pos) {
             let index = self.scroll + usize::from(y - areas.table_body.y);
@@ -277,7 +277,7 @@ impl App {
             return None;
         }
         if areas.tabs.contains(pos) {
-            let want_to_me = ui::header::tab_at(x - areas.tabs.x)?;
+            let want_to_me = layout::tab_at(x - areas.tabs.x)?;
             if want_to_me != self.query.filters.share_to_me {
                 return self.act(Action::ToggleDirection);
             }

@@ -9,6 +9,7 @@ use crate::api::ApiError;
 use crate::api::error::{ErrorBody, StatusError};
 use crate::tui::fixtures::{self, NOW, answer, loaded, page};
 use crate::tui::form::Field;
+use crate::tui::worker::{FetchRequest, FetchResult};
 
 fn key(app: &mut App, code: KeyCode) -> Option<Effect> {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
@@ -340,7 +341,7 @@ fn mouse_only_when_enabled() {
     app.update(Msg::Mouse(click(8)));
     assert_eq!(app.selected, 0);
     app.mouse = true;
-    let body = crate::tui::ui::layout(app.area(), &app).table_body;
+    let body = app.areas().table_body;
     app.update(Msg::Mouse(click(body.y + 3)));
     assert_eq!(app.selected, 3);
     let wheel = MouseEvent {
@@ -351,7 +352,7 @@ fn mouse_only_when_enabled() {
     };
     app.update(Msg::Mouse(wheel));
     assert_eq!(app.selected, 4);
-    let tabs = crate::tui::ui::layout(app.area(), &app).tabs;
+    let tabs = app.areas().tabs;
     let to_me = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 22,

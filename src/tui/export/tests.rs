@@ -11,7 +11,6 @@ use super::*;
 use crate::api::sign::AkSk;
 use crate::api::{Auth, Client, ClientConfig};
 use crate::server::{self, DEMO_ACCESS_KEY, DEMO_PROJECT_ID, DEMO_SECRET_KEY, ServerConfig};
-use crate::tui::app::Msg;
 
 async fn demo(sharings: usize, latency_ms: u64) -> (server::RunningServer, Client) {
     let server = server::start(ServerConfig {
@@ -47,11 +46,9 @@ async fn export(client: &Client, job: ExportJob) -> Vec<ExportEvent> {
     let handle = spawn(client.clone(), 7, job, tx);
     handle.task.await.unwrap();
     let mut events = Vec::new();
-    while let Ok(msg) = rx.try_recv() {
-        let Msg::Export { id: 7, event } = msg else {
-            panic!("unexpected {msg:?}")
-        };
-        events.push(*event);
+    while let Ok((id, event)) = rx.try_recv() {
+        assert_eq!(id, 7, "{event:?}");
+        events.push(event);
     }
     events
 }
@@ -144,10 +141,10 @@ async fn a_cancelled_export_leaves_no_file_and_no_partial() {
     let mut handle = spawn(client.clone(), 1, job(&path, FileFormat::Csv), tx);
     // Wait until the first page is on its way to the disk, then cancel.
     loop {
-        let Some(Msg::Export { event, .. }) = rx.recv().await else {
+        let Some((_, event)) = rx.recv().await else {
             panic!("the export ended early")
         };
-        match *event {
+        match event {
             ExportEvent::Progress(p) if p.rows > 0 => break,
             ExportEvent::Progress(_) => {}
             other => panic!("{other:?}"),
@@ -156,10 +153,10 @@ async fn a_cancelled_export_leaves_no_file_and_no_partial() {
     assert_eq!(names(dir.path()), vec!["slow.csv.partial".to_owned()]);
     handle.cancel();
     handle.task.await.unwrap();
-    let Some(Msg::Export { event, .. }) = rx.recv().await else {
+    let Some((_, event)) = rx.recv().await else {
         panic!()
     };
-    assert!(matches!(*event, ExportEvent::Cancelled), "{event:?}");
+    assert!(matches!(event, ExportEvent::Cancelled), "{event:?}");
     assert!(rx.try_recv().is_err(), "nothing after Cancelled");
     assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
 }

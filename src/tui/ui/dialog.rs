@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 
-use super::wrap::wrap;
 use crate::text::{pad, sanitize, thousands, width};
 use crate::tui::app::{App, Confirm, Dialog, ExportDialog, SharePrompt};
+use crate::tui::content::wrap::wrap;
 use crate::tui::export::FileFormat;
 use crate::tui::theme::Theme;
 

@@ -6,9 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::wrap::wrap;
 use crate::api::time::Timestamp;
-use crate::text::{sanitize, thousands, truncate, width};
+use crate::text::{thousands, truncate, width};
 use crate::tui::app::{App, DEFAULT_PAGE_SIZE, Dialog, ErrorInfo, Focus, View};
 use crate::tui::theme::{StatusKind, Theme};
 
@@ -191,41 +190,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The error panel's lines for `cols` columns.
-pub fn error_lines(e: &ErrorInfo, cols: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let cols = cols.max(1);
-    let mut out = Vec::new();
-    let mut field = |label: &str, value: &str| {
-        let value = sanitize(value);
-        let indent = 12;
-        for (i, piece) in wrap(&value, cols.saturating_sub(indent).max(1))
-            .into_iter()
-            .enumerate()
-        {
-            let key = if i == 0 {
-                format!("{label:<indent$}")
-            } else {
-                " ".repeat(indent)
-            };
-            out.push(Line::from(vec![
-                Span::styled(key, theme.label),
-                Span::styled(piece, theme.error),
-            ]));
-        }
-    };
-    if e.status.is_some() {
-        field("code", e.code.as_deref().unwrap_or("—"));
-        field("message", e.message.as_deref().unwrap_or("—"));
-        field("request ID", e.request_id.as_deref().unwrap_or("—"));
-        if let Some(h) = &e.hint {
-            field("try", h);
-        }
-    } else {
-        field("error", &e.summary);
-    }
-    out
-}
-
 /// Draws the error panel.
 pub fn draw_error(frame: &mut Frame, area: Rect, e: &ErrorInfo, theme: &Theme) {
     let title = match e.status {
@@ -250,7 +214,11 @@ pub fn draw_error(frame: &mut Frame, area: Rect, e: &ErrorInfo, theme: &Theme) {
     };
     frame.render_widget(block, area);
     frame.render_widget(
-        Paragraph::new(error_lines(e, inner.width.into(), theme)),
+        Paragraph::new(crate::tui::content::error::lines(
+            e,
+            inner.width.into(),
+            theme,
+        )),
         inner,
     );
 }

@@ -5,28 +5,9 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::Areas;
 use crate::text::{sanitize, truncate, width};
 use crate::tui::app::App;
-
-/// The two direction tabs, as drawn (marker included).
-const TABS: [(&str, &str); 2] = [
-    (" ● Shared by me ", " ○ Shared by me "),
-    (" ● Shared with me ", " ○ Shared with me "),
-];
-
-/// Which tab column `x` (relative to the tabs row) falls on: `Some(share_to_me)`.
-pub fn tab_at(x: u16) -> Option<bool> {
-    let first = width(TABS[0].0) as u16;
-    let second = width(TABS[1].0) as u16;
-    if x < first {
-        Some(false)
-    } else if x < first + 1 + second {
-        Some(true)
-    } else {
-        None
-    }
-}
+use crate::tui::layout::{Areas, TABS};
 
 /// Draws the header line and the tabs line.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {

@@ -1,71 +1,23 @@
-//! The raw JSON view: the selected sharing exactly as the server sent it, pretty-printed
-//! in the server's key order, unknown fields included, sanitized and wrapped.
+//! Drawing the raw JSON view (the lines come from [`content::raw`](crate::tui::content::raw)).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::wrap::wrap;
-use crate::api::model::Sharing;
-use crate::text::sanitize;
 use crate::tui::app::App;
-
-/// The sharing's JSON, pretty-printed (the server's text when it does not parse).
-pub fn pretty(s: &Sharing) -> String {
-    let text = s.to_json();
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or(text)
-}
-
-/// The view's lines for `cols` columns.
-pub fn lines(s: &Sharing, cols: usize, app: &App) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let mut out = Vec::new();
-    for raw_line in pretty(s).lines() {
-        let clean = sanitize(raw_line);
-        for piece in wrap(&clean, cols) {
-            // Colour the key of `"key": value` lines.
-            let trimmed = piece.trim_start();
-            if t.color
-                && trimmed.starts_with('"')
-                && let Some(end) = trimmed[1..].find("\":").map(|i| i + 2)
-            {
-                let indent = piece.len() - trimmed.len();
-                let (key, rest) = trimmed.split_at(end);
-                out.push(Line::from(vec![
-                    Span::raw(piece[..indent].to_owned()),
-                    Span::styled(key.to_owned(), t.json_key),
-                    Span::raw(rest.to_owned()),
-                ]));
-            } else {
-                out.push(Line::from(piece));
-            }
-        }
-    }
-    out
-}
+use crate::tui::content::raw::lines;
+use crate::tui::layout;
 
 /// Draws the view.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
     frame.render_widget(super::view_block(app, "Raw JSON ·"), area);
-    let inner = super::view_inner(area, app);
+    let inner = layout::view_inner(area);
     let Some(s) = app.selected_row() else { return };
-    let visible: Vec<Line> = lines(s, inner.width.into(), app)
+    let visible: Vec<Line> = lines(s, inner.width.into(), &app.theme)
         .into_iter()
         .skip(scroll)
         .take(inner.height.into())
         .collect();
     frame.render_widget(Paragraph::new(visible), inner);
-}
-
-/// How far the view can scroll.
-pub fn max_scroll(area: Rect, app: &App) -> usize {
-    let inner = super::view_inner(area, app);
-    let n = app
-        .selected_row()
-        .map_or(0, |s| lines(s, inner.width.into(), app).len());
-    n.saturating_sub(inner.height.into())
 }

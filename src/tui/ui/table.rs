@@ -5,12 +5,12 @@ use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use super::Areas;
 use crate::api::model::Sharing;
 use crate::schema::vbs::SHARING;
 use crate::schema::{self, Column, Value, View, Width};
 use crate::text::{human_gb, sanitize, thousands, truncate, width};
 use crate::tui::app::App;
+use crate::tui::layout::Areas;
 use crate::tui::theme::StatusKind;
 
 /// The selection marker.
@@ -39,17 +39,6 @@ fn layouts() -> impl Iterator<Item = Vec<Col>> {
             .filter_map(|column| column.at_step(step).map(|short| Col { column, short }))
             .collect()
     })
-}
-
-/// The status cell text: symbol and word.
-pub fn status_text(status: &str) -> String {
-    let kind = StatusKind::of(status);
-    let word = if status.is_empty() {
-        "—".to_owned()
-    } else {
-        sanitize(status).into_owned()
-    };
-    format!("{} {word}", kind.symbol())
 }
 
 impl Col {
@@ -83,7 +72,7 @@ impl Col {
                     Some(u) => {
                         format!("{} {}", StatusKind::Unknown.symbol(), sanitize(&u.marked()))
                     }
-                    None => status_text(v.unwrap_or("")),
+                    None => crate::tui::content::status_text(v.unwrap_or("")),
                 };
             }
             Value::Text(v) | Value::Json(v) => v.map(|v| sanitize(v).into_owned()),
