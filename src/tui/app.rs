@@ -36,6 +36,33 @@ pub const PAGE_SIZES: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
 /// The page size when none is given.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
+/// The page on screen, held apart from the query in flight: the query that fetched these
+/// rows (its direction, filters, sort and offset), the rows, and the total for its filters.
+/// Drawing and actions read this, so old rows are never labelled or acted on as the new
+/// query's while it loads (or after it failed).
+#[derive(Clone, Debug, Default)]
+pub struct Page {
+    /// The query these rows answer; `None` until the first page arrives.
+    pub query: Option<ListQuery>,
+    /// The rows.
+    pub rows: Vec<Sharing>,
+    /// How many sharings match the page's filters, once counted.
+    pub total: Option<u64>,
+}
+
+impl Page {
+    /// Whether these rows were shared with this project (else by it); before the first
+    /// page, `wanted`'s direction.
+    pub fn to_me(&self, wanted: &ListQuery) -> bool {
+        self.query.as_ref().unwrap_or(wanted).filters.share_to_me
+    }
+
+    /// The filters these rows answer; before the first page, `wanted`'s.
+    pub fn filters<'a>(&'a self, wanted: &'a ListQuery) -> &'a crate::api::query::Filters {
+        &self.query.as_ref().unwrap_or(wanted).filters
+    }
+}
+
 /// Where typed keys go when no view is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -78,16 +105,14 @@ pub struct App {
     pub focus: Focus,
     /// The open full-screen view, if any.
     pub view: Option<View>,
-    /// The query being shown or fetched (sort key, direction, limit and offset always set).
+    /// The query wanted: the one in flight, or the one the page on screen answers once it
+    /// arrived (sort key, direction, limit and offset always set). Keys change it; nothing
+    /// is drawn or acted on from it.
     pub query: ListQuery,
     /// Bumped for every query sent; answers for older generations are dropped.
     pub generation: u64,
-    /// The query the rows on screen answer.
-    pub shown: Option<ListQuery>,
-    /// The rows of the current page.
-    pub rows: Vec<Sharing>,
-    /// The number of sharings matching the filters, once counted.
-    pub total: Option<u64>,
+    /// The page on screen: what is drawn and what every action reads.
+    pub page: Page,
     /// Index of the selected row in `rows`.
     pub selected: usize,
     /// Index of the first row drawn.
@@ -151,9 +176,7 @@ impl App {
             view: None,
             query,
             generation: 0,
-            shown: None,
-            rows: Vec::new(),
-            total: None,
+            page: Page::default(),
             selected: 0,
             scroll: 0,
             loading: false,
@@ -214,6 +237,18 @@ impl App {
         self.query.limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1)
     }
 
+    /// Whether the page on screen lists what is shared with this project.
+    pub fn page_to_me(&self) -> bool {
+        self.page.to_me(&self.query)
+    }
+
+    /// The total for the wanted query's filters, when the page on screen has it (a page
+    /// of another direction or other filters has its own total).
+    pub fn known_total(&self) -> Option<u64> {
+        let same = self.page.query.as_ref().map(|q| &q.filters) == Some(&self.query.filters);
+        self.page.total.filter(|_| same)
+    }
+
     /// The offset in effect.
     pub fn offset(&self) -> u64 {
         self.query.offset.unwrap_or(0)
@@ -221,12 +256,12 @@ impl App {
 
     /// The selected sharing, if any.
     pub fn selected_row(&self) -> Option<&Sharing> {
-        self.rows.get(self.selected)
+        self.page.rows.get(self.selected)
     }
 
     /// How many fields of the page on screen could not be read (shown as `?…`).
     pub fn unparsed_fields(&self) -> usize {
-        crate::api::model::unparsed_fields(&self.rows)
+        crate::api::model::unparsed_fields(&self.page.rows)
     }
 
     /// Whether anything runs in the background (the spinner turns while it does).
@@ -303,7 +338,7 @@ impl App {
 
     /// Moves the selection to `index` (clamped) and scrolls it into view.
     fn select(&mut self, index: usize) {
-        let index = index.min(self.rows.len().saturating_sub(1));
+        let index = index.min(self.page.rows.len().saturating_sub(1));
         if index != self.selected {
             self.selected = index;
             self.dirty = true;
@@ -323,7 +358,7 @@ impl App {
             self.scroll = self.selected + 1 - h;
         }
         // No empty space below the last row when the page would fit.
-        let max_scroll = self.rows.len().saturating_sub(h);
+        let max_scroll = self.page.rows.len().saturating_sub(h);
         self.scroll = self.scroll.min(max_scroll);
         if self.scroll != before {
             self.dirty = true;

@@ -333,8 +333,8 @@ proptest! {
             if app.loading && k % 2 == 0 {
                 answer(&mut app, page(0, rows), rows * 3);
             }
-            prop_assert!(app.rows.is_empty() || app.selected < app.rows.len());
-            prop_assert!(app.scroll <= app.selected || app.rows.is_empty());
+            prop_assert!(app.page.rows.is_empty() || app.selected < app.page.rows.len());
+            prop_assert!(app.scroll <= app.selected || app.page.rows.is_empty());
             let _ = render(&app, w, h);
         }
     }

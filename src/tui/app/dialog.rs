@@ -228,9 +228,14 @@ impl App {
                     self.dialog = Some(Dialog::Export(d));
                     return None;
                 }
+                // The view on screen is what gets exported.
+                let shown = self.page.query.as_ref().unwrap_or(&self.query);
                 let job = ExportJob {
-                    filters: self.query.filters.clone(),
-                    sort: (self.sort_key(), self.sort_dir()),
+                    filters: shown.filters.clone(),
+                    sort: (
+                        shown.sort_key.unwrap_or_default(),
+                        shown.sort_dir.unwrap_or_default(),
+                    ),
                     format: d.format,
                     path: name.into(),
                     overwrite: false,

@@ -64,7 +64,7 @@ impl App {
             return;
         }
         let format = FileFormat::default();
-        let name = default_file_name(self.query.filters.share_to_me, self.now, format);
+        let name = default_file_name(self.page_to_me(), self.now, format);
         self.dialog = Some(Dialog::Export(ExportDialog {
             input: Input::new(name),
             format,
@@ -80,12 +80,12 @@ impl App {
         }
         self.exports_started += 1;
         let id = self.exports_started;
-        let same_filters = self.shown.as_ref().map(|s| &s.filters) == Some(&job.filters);
+        let same_filters = self.page.query.as_ref().map(|s| &s.filters) == Some(&job.filters);
         self.export = Some(ExportState {
             id,
             path: job.path.display().to_string(),
             rows: 0,
-            total: self.total.filter(|_| same_filters),
+            total: self.page.total.filter(|_| same_filters),
             cancelling: false,
         });
         self.dirty = true;

@@ -1,6 +1,6 @@
 //! Sending queries and taking answers: generations, stale answers, selection keeping.
 
-use super::{App, Effect, ErrorInfo, View};
+use super::{App, Effect, ErrorInfo, Page, View};
 use crate::api::model::Sharing;
 use crate::tui::worker::{FetchRequest, FetchResult};
 
@@ -14,7 +14,9 @@ impl App {
             generation: self.generation,
             query: self.query.clone(),
             debounce,
-            count: count || self.total.is_none(),
+            count: count
+                || self.page.total.is_none()
+                || self.page.query.as_ref().map(|q| &q.filters) != Some(&self.query.filters),
         })
     }
 
@@ -46,20 +48,22 @@ impl App {
         self.dirty = true;
         self.latency = Some(r.latency);
         let mut error = None;
+        // The total belongs to the page: a count that succeeded for a page that failed is
+        // kept for nothing, and a page whose count failed shows none.
+        let total = match r.count {
+            Some(Ok(n)) => Some(n),
+            Some(Err(e)) => {
+                error = Some(ErrorInfo::from_api("count", &e));
+                None
+            }
+            None => self.page.total,
+        };
         match r.list {
             Ok(rows) => {
                 self.last_refresh = Some(self.now);
-                self.show_rows(rows);
+                self.show_rows(rows, total);
             }
             Err(e) => error = Some(ErrorInfo::from_api("list", &e)),
-        }
-        match r.count {
-            Some(Ok(n)) => self.total = Some(n),
-            Some(Err(e)) => {
-                self.total = None;
-                error = error.or_else(|| Some(ErrorInfo::from_api("count", &e)));
-            }
-            None => {}
         }
         // A failed share, cancel or export stays until dismissed: a refresh (watch mode or
         // the one after a write) must not hide it.
@@ -70,8 +74,8 @@ impl App {
         }
         // A page past the end (rows deleted meanwhile): go to the last page.
         if !self.error.as_ref().is_some_and(ErrorInfo::is_fetch)
-            && self.rows.is_empty()
-            && let Some(total) = self.total
+            && self.page.rows.is_empty()
+            && let Some(total) = self.page.total
             && total > 0
             && self.offset() >= total
         {
@@ -82,16 +86,24 @@ impl App {
         None
     }
 
-    fn show_rows(&mut self, rows: Vec<Sharing>) {
-        let same_query = self.shown.as_ref() == Some(&self.query);
+    fn show_rows(&mut self, rows: Vec<Sharing>, total: Option<u64>) {
+        let same_query = self.page.query.as_ref() == Some(&self.query);
         let old_id = self.selected_row().and_then(|s| s.id.clone());
         let old_index = self.selected;
-        self.rows = rows;
-        self.shown = Some(self.query.clone());
-        let by_id = old_id.and_then(|id| self.rows.iter().position(|s| s.id.as_ref() == Some(&id)));
+        self.page = Page {
+            query: Some(self.query.clone()),
+            rows,
+            total,
+        };
+        let by_id = old_id.and_then(|id| {
+            self.page
+                .rows
+                .iter()
+                .position(|s| s.id.as_ref() == Some(&id))
+        });
         self.selected = match (by_id, same_query) {
             (Some(i), _) => i,
-            (None, true) => old_index.min(self.rows.len().saturating_sub(1)),
+            (None, true) => old_index.min(self.page.rows.len().saturating_sub(1)),
             (None, false) => 0,
         };
         if !same_query {

@@ -55,7 +55,6 @@ impl App {
             }
             A::ToggleDirection => {
                 self.query.filters.share_to_me = !self.query.filters.share_to_me;
-                self.total = None;
                 return Some(self.query_changed(false, true));
             }
             A::CycleSort => {
@@ -128,9 +127,9 @@ impl App {
     fn next_page(&mut self) -> Option<Effect> {
         let size = u64::from(self.page_size());
         let next = self.offset() + size;
-        let more = match self.total {
+        let more = match self.known_total() {
             Some(total) => next < total,
-            None => self.rows.len() as u64 >= size,
+            None => self.page.rows.len() as u64 >= size,
         };
         if !more {
             return None;
@@ -182,7 +181,8 @@ impl App {
             KeyCode::Enter => {
                 self.set_focus(Focus::Table);
                 self.form.apply_to(&mut self.query.filters);
-                let changed = self.shown.as_ref().map(|s| &s.filters) != Some(&self.query.filters);
+                let changed =
+                    self.page.query.as_ref().map(|s| &s.filters) != Some(&self.query.filters);
                 // Skip the debounce: send now (the worker drops a pending debounced query).
                 (changed || self.loading).then(|| self.query_changed(false, true))
             }
@@ -269,7 +269,7 @@ impl App {
         let pos = ratatui::layout::Position::new(x, y);
         if areas.table_body.contains(pos) {
             let index = self.scroll + usize::from(y - areas.table_body.y);
-            if index < self.rows.len() {
+            if index < self.page.rows.len() {
                 self.focus = Focus::Table;
                 self.select(index);
                 self.dirty = true;

@@ -249,7 +249,15 @@ fn direction_sort_and_page_size_go_back_to_the_first_page() {
     let req = fetch(ch(&mut app, 't'));
     assert!(req.query.filters.share_to_me && req.count);
     assert_eq!(req.query.offset, Some(0));
-    assert_eq!(app.total, None, "the other direction has its own total");
+    assert_eq!(
+        app.known_total(),
+        None,
+        "the other direction has its own total"
+    );
+    assert!(
+        !app.page_to_me(),
+        "the rows on screen are still Shared by me"
+    );
     fetch(ch(&mut app, ']'));
     let req = fetch(ch(&mut app, 's'));
     assert_eq!(

@@ -25,7 +25,7 @@ impl App {
             Some(READ_ONLY.to_owned())
         } else if let Some(w) = &self.writing {
             Some(format!("wait: still {}", w.doing()))
-        } else if self.query.filters.share_to_me {
+        } else if self.page_to_me() {
             Some(
                 "only sharings this project made can be changed: t switches to Shared by me"
                     .to_owned(),

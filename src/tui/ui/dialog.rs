@@ -193,15 +193,13 @@ fn confirm(c: &Confirm, cols: usize, t: &Theme) -> Content {
 
 fn export(d: &ExportDialog, cols: usize, app: &App) -> Content {
     let t = &app.theme;
-    let direction = if app.query.filters.share_to_me {
+    let direction = if app.page_to_me() {
         "Shared with me"
     } else {
         "Shared by me"
     };
-    let rows = match app.total {
-        Some(n) if app.shown.as_ref().map(|s| &s.filters) == Some(&app.query.filters) => {
-            format!("{} rows", thousands(n))
-        }
+    let rows = match app.page.total {
+        Some(n) if app.page.query.is_some() => format!("{} rows", thousands(n)),
         _ => "all rows".to_owned(),
     };
     let mut lines = para(

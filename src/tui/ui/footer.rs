@@ -16,25 +16,26 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 
 /// `rows 51–100 of 1,234 · page 2/25` for the rows on screen.
 pub fn position(app: &App) -> String {
-    let total = app.total.map_or_else(|| "?".to_owned(), thousands);
-    let Some(shown) = &app.shown else {
+    let total = app.page.total.map_or_else(|| "?".to_owned(), thousands);
+    let Some(shown) = &app.page.query else {
         return String::new();
     };
     let size = u64::from(shown.limit.unwrap_or(DEFAULT_PAGE_SIZE).max(1));
     let offset = shown.offset.unwrap_or(0);
     let page = offset / size + 1;
     let pages = app
+        .page
         .total
         .map_or_else(|| "?".to_owned(), |t| thousands(t.div_ceil(size).max(1)));
-    if app.rows.is_empty() {
-        return if app.total == Some(0) {
+    if app.page.rows.is_empty() {
+        return if app.page.total == Some(0) {
             "0 rows".to_owned()
         } else {
             format!("no rows · page {page}/{pages}")
         };
     }
     let first = offset + 1;
-    let last = offset + app.rows.len() as u64;
+    let last = offset + app.page.rows.len() as u64;
     format!(
         "rows {}–{} of {total} · page {}/{pages}",
         thousands(first),

@@ -170,13 +170,13 @@ pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> 
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.table;
     let t = &app.theme;
-    let to_me = app.query.filters.share_to_me;
+    let to_me = app.page_to_me();
     let view = View { to_me };
     let marker = width(HIGHLIGHT);
     // One blank column at the right keeps the table off the detail pane's border.
     let cols = columns(
         usize::from(area.width).saturating_sub(marker + 1),
-        &app.rows,
+        &app.page.rows,
         to_me,
     );
     let header = Row::new(
@@ -184,7 +184,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             .map(|(c, w)| Cell::from(truncate(c.title(view), *w).into_owned())),
     )
     .style(t.table_header);
-    if app.rows.is_empty() {
+    if app.page.rows.is_empty() {
         let text = empty_message(app);
         let header_area = Rect {
             height: 1.min(area.height),
@@ -222,8 +222,8 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     } else {
         app.scroll
     }
-    .min(app.rows.len().saturating_sub(1));
-    let window = &app.rows[top..(top + height).min(app.rows.len())];
+    .min(app.page.rows.len().saturating_sub(1));
+    let window = &app.page.rows[top..(top + height).min(app.page.rows.len())];
     let rows = window.iter().map(|s| {
         Row::new(cols.iter().map(|(c, w)| {
             let text = c.text(s, view);
@@ -253,19 +253,20 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
 }
 
 fn empty_message(app: &App) -> String {
-    if app.shown.is_none() && app.loading {
+    let filters = app.page.filters(&app.query);
+    if app.page.query.is_none() && app.loading {
         "Loading sharings…".to_owned()
-    } else if app.shown.is_none() && app.error.is_some() {
+    } else if app.page.query.is_none() && app.error.is_some() {
         "No sharings loaded: see the error below (r retries)".to_owned()
     } else if app.offset() > 0 {
         "No sharings on this page ([ goes back)".to_owned()
-    } else if app.query.filters
+    } else if *filters
         == (crate::api::query::Filters {
-            share_to_me: app.query.filters.share_to_me,
+            share_to_me: filters.share_to_me,
             ..Default::default()
         })
     {
-        if app.query.filters.share_to_me {
+        if filters.share_to_me {
             "No backups are shared with this project".to_owned()
         } else {
             "This project shares no backups".to_owned()

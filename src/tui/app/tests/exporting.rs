@@ -76,8 +76,12 @@ fn the_dialog_prefills_a_dated_name_and_the_format_switches_the_extension() {
     assert_eq!(dialog(&app).error.as_deref(), Some("type a file name"));
     assert!(key(&mut app, KeyCode::Esc).is_none());
     assert!(app.dialog.is_none() && app.export.is_none());
-    // The other direction names itself.
+    // The other direction names itself once it is on screen.
     fetch(ch(&mut app, 't'));
+    ch(&mut app, 'e');
+    assert!(dialog(&app).input.value().starts_with("vbshare-by-me-"));
+    key(&mut app, KeyCode::Esc);
+    answer(&mut app, page(0, 20), 20);
     ch(&mut app, 'e');
     assert!(dialog(&app).input.value().starts_with("vbshare-with-me-"));
 }
@@ -89,6 +93,7 @@ fn enter_exports_the_current_filters_and_sort() {
     fetch(ch(&mut app, 'd'));
     key(&mut app, KeyCode::Esc);
     fetch(ch(&mut app, 'S'));
+    answer(&mut app, page(0, 50), 300);
     ch(&mut app, 'e');
     key(&mut app, KeyCode::Tab);
     let (id, job) = started(key(&mut app, KeyCode::Enter));
@@ -246,4 +251,22 @@ fn failures_show_in_the_error_panel() {
         (e.call, e.status, e.request_id.as_deref()),
         ("export", Some(503), Some("req-1"))
     );
+}
+
+/// Export is an action on the view on screen: started while another query loads, it
+/// exports what is shown (its filters and sort), not what is being fetched.
+#[test]
+fn an_export_started_while_a_query_loads_exports_the_page_on_screen() {
+    let mut app = loaded(80, 24);
+    fetch(ch(&mut app, 't'));
+    fetch(ch(&mut app, 'S'));
+    ch(&mut app, 'e');
+    key(&mut app, KeyCode::Tab);
+    let (_, job) = started(key(&mut app, KeyCode::Enter));
+    assert!(
+        !job.filters.share_to_me,
+        "the rows on screen are Shared by me"
+    );
+    assert_eq!(job.sort, (SortKey::CreatedAt, SortDir::Desc));
+    assert!(app.query.filters.share_to_me);
 }

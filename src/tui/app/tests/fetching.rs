@@ -13,7 +13,7 @@ fn stale_answers_never_replace_newer_ones() {
     assert!(newer > old);
     let fresh = page(500, 3);
     answer(&mut app, fresh.clone(), 3);
-    assert_eq!(app.rows, fresh);
+    assert_eq!(app.page.rows, fresh);
     // The late answer for the old generation arrives now.
     app.take_dirty();
     let r = app.update(Msg::Fetched(Box::new(FetchResult {
@@ -23,8 +23,8 @@ fn stale_answers_never_replace_newer_ones() {
         latency: Duration::from_millis(1),
     })));
     assert!(r.is_none());
-    assert_eq!(app.rows, fresh);
-    assert_eq!(app.total, Some(3));
+    assert_eq!(app.page.rows, fresh);
+    assert_eq!(app.page.total, Some(3));
     assert!(!app.take_dirty(), "a stale answer does not even redraw");
     // And a stale error does not show either.
     app.update(Msg::Fetched(Box::new(FetchResult {
@@ -39,7 +39,7 @@ fn stale_answers_never_replace_newer_ones() {
 #[test]
 fn errors_keep_rows_and_r_retries() {
     let mut app = loaded(80, 24);
-    let rows = app.rows.clone();
+    let rows = app.page.rows.clone();
     fetch(ch(&mut app, 'r'));
     let g = app.generation;
     app.update(Msg::Fetched(Box::new(FetchResult {
@@ -48,7 +48,7 @@ fn errors_keep_rows_and_r_retries() {
         count: Some(Err(status_error(503))),
         latency: Duration::ZERO,
     })));
-    assert_eq!(app.rows, rows);
+    assert_eq!(app.page.rows, rows);
     let e = app.error.clone().unwrap();
     assert_eq!(
         (e.call, e.status, e.code.as_deref(), e.request_id.as_deref()),
@@ -72,9 +72,9 @@ fn count_failure_alone_still_shows_rows() {
         count: Some(Err(status_error(500))),
         latency: Duration::ZERO,
     })));
-    assert_eq!(app.rows.len(), 5);
+    assert_eq!(app.page.rows.len(), 5);
     assert_eq!(app.error.as_ref().unwrap().call, "count");
-    assert_eq!(app.total, None);
+    assert_eq!(app.page.total, None);
 }
 
 #[test]

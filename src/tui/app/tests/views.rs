@@ -54,7 +54,7 @@ fn views_need_a_row() {
 #[test]
 fn copy_ids() {
     let mut app = loaded(80, 24);
-    let rows = app.rows.clone();
+    let rows = app.page.rows.clone();
     assert_eq!(
         ch(&mut app, 'y'),
         Some(Effect::Copy(rows[0].id.clone().unwrap()))

@@ -5,7 +5,7 @@ use super::*;
 use crate::tui::ui::footer::watch_status;
 
 fn ids(app: &App) -> Vec<Option<String>> {
-    app.rows.iter().map(|r| r.id.clone()).collect()
+    app.page.rows.iter().map(|r| r.id.clone()).collect()
 }
 
 #[test]

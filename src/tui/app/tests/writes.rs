@@ -79,7 +79,7 @@ fn the_share_prompt_rejects_bad_ids_before_any_request() {
 #[test]
 fn share_names_exactly_what_happens_and_enter_alone_does_not_confirm() {
     let mut app = loaded(80, 24);
-    let row = app.rows[0].clone();
+    let row = app.page.rows[0].clone();
     let backup_id = row.backup_id.clone().unwrap();
     ch(&mut app, 'a');
     typed(&mut app, &format!("{P1}, {}", P2.to_uppercase()));
@@ -226,7 +226,7 @@ fn after_a_cancel_the_selection_falls_to_the_row_that_took_its_place() {
     for _ in 0..3 {
         ch(&mut app, 'j');
     }
-    let next_id = app.rows[4].id.clone();
+    let next_id = app.page.rows[4].id.clone();
     ch(&mut app, 'd');
     write(ch(&mut app, 'y'));
     fetch(answered(&mut app, Ok(())));
@@ -235,7 +235,7 @@ fn after_a_cancel_the_selection_falls_to_the_row_that_took_its_place() {
     answer(&mut app, rows, 1233);
     assert_eq!(app.selected, 3);
     assert_eq!(app.selected_row().unwrap().id, next_id);
-    assert_eq!(app.total, Some(1233));
+    assert_eq!(app.page.total, Some(1233));
 }
 
 #[test]
@@ -339,5 +339,42 @@ fn parse_targets_accepts_spaces_commas_and_mixed_case() {
         parse_targets("\u{1b}[31m", OWN_PROJECT)
             .unwrap_err()
             .starts_with("\\x1b")
+    );
+}
+
+/// Actions read the page on screen, not the query in flight: after `t`, until the other
+/// direction arrives, the rows are still this project's sharings and can be cancelled;
+/// once the rows shared with it arrive, cancelling is refused.
+#[test]
+fn cancel_acts_on_the_page_on_screen_not_the_query_in_flight() {
+    let mut app = loaded(80, 24);
+    let sharing = app.selected_row().unwrap().id.clone().unwrap();
+    fetch(ch(&mut app, 't'));
+    assert!(app.query.filters.share_to_me && !app.page_to_me());
+    assert!(ch(&mut app, 'd').is_none());
+    assert!(matches!(
+        confirm(&app).action,
+        ConfirmAction::Write(WriteRequest::Cancel { ref sharing_id, .. }) if *sharing_id == sharing
+    ));
+    write(key(&mut app, KeyCode::Char('y')));
+    answered(&mut app, Ok(()));
+    // The shared-with-me page arrives: now `d` is refused and says why.
+    let generation = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation,
+        list: Ok(crate::tui::fixtures::page(100, 10)),
+        count: Some(Ok(10)),
+        latency: Duration::from_millis(1),
+    })));
+    assert!(app.page_to_me());
+    assert!(ch(&mut app, 'd').is_none());
+    assert!(app.dialog.is_none());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("t switches to Shared by me"),
+        "{:?}",
+        app.notice
     );
 }
