@@ -116,7 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if settings.service == SharingService::Cbr
         && !matches!(
             cli.command,
-            Some(
+            None | Some(
                 Command::Config { .. }
                     | Command::Accept { .. }
                     | Command::Reject { .. }
@@ -250,6 +250,9 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
                 read_only: settings.read_only,
                 refresh: cli.browser.refresh.map(Duration::from_secs),
+                service: settings.service,
+                cbr: CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
+                concurrency: settings.concurrency,
             };
             crate::tui::run(client, options).await
         }

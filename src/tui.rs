@@ -27,6 +27,7 @@ use crate::api::query::ListQuery;
 
 pub mod app;
 pub mod backend;
+pub mod cbr_io;
 pub mod content;
 pub mod error;
 pub mod export;
@@ -80,6 +81,12 @@ pub struct Options {
     /// Start in watch mode, refreshing the page this often (`w` then toggles it with this
     /// interval; without it, `w` uses 5 s).
     pub refresh: Option<Duration>,
+    /// The service shown first (`c` switches).
+    pub service: crate::api::service::SharingService,
+    /// The CBR client, when CBR can be reached (`c` is refused without one).
+    pub cbr: Option<crate::api::cbr::CbrClient>,
+    /// Requests the owner walk keeps in flight.
+    pub concurrency: u32,
 }
 
 impl Default for Options {
@@ -92,6 +99,9 @@ impl Default for Options {
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             read_only: false,
             refresh: None,
+            service: crate::api::service::SharingService::Vbs,
+            cbr: None,
+            concurrency: crate::config::DEFAULT_CONCURRENCY,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod lists;
 pub mod model;
 pub mod walk;
 
@@ -21,4 +22,4 @@ pub use model::{
     Backup, Fit, Member, MemberStatus, ObjectType, Page, Vault, parse_backup, parse_backups,
     parse_member, parse_members, parse_vault, parse_vaults, pick_vault,
 };
-pub use walk::{MemberRow, WalkEvent, WalkSummary, walk_owner};
+pub use walk::{MemberRow, WalkEvent, WalkSummary, walk_owner, walk_owner_skipping};

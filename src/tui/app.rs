@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::KeyEventKind;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
 
 use super::backend::WriteRequest;
 use super::content;
@@ -16,6 +17,7 @@ use super::{HeaderInfo, Options};
 use crate::api::model::Sharing;
 use crate::api::query::{ListQuery, SortDir, SortKey};
 
+mod cbr;
 mod dialog;
 mod exporting;
 mod fetch;
@@ -23,6 +25,9 @@ mod keys;
 mod writes;
 
 pub use super::error::ErrorInfo;
+pub use cbr::{
+    CbrPage, CbrRows, CbrScreen, CbrTab, VaultPicker, Walk, member_matches, shared_matches,
+};
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
 pub use writes::{READ_ONLY, interval_text};
@@ -154,6 +159,12 @@ pub struct App {
     pub writing: Option<WriteRequest>,
     /// The export in progress.
     pub export: Option<ExportState>,
+    /// The service shown (`c` switches).
+    pub service: crate::api::service::SharingService,
+    /// CBR can be reached (`c` is refused otherwise).
+    pub cbr_available: bool,
+    /// Everything about CBR.
+    pub cbr: CbrScreen,
     exports_started: u64,
     dirty: bool,
 }
@@ -197,6 +208,9 @@ impl App {
             last_refresh: None,
             writing: None,
             export: None,
+            service: options.service,
+            cbr_available: options.cbr.is_some(),
+            cbr: CbrScreen::default(),
             exports_started: 0,
             dirty: true,
         }
@@ -204,7 +218,10 @@ impl App {
 
     /// The first fetch.
     pub fn start(&mut self) -> Option<Effect> {
-        Some(self.fetch(false, true))
+        if self.is_cbr() {
+            return self.switch_service_start();
+        }
+        self.fetch(false, true)
     }
 
     /// Whether anything visible changed since the last call (and resets the flag).
@@ -299,6 +316,7 @@ impl App {
             }
             Msg::WatchTick => self.on_watch_tick(),
             Msg::Wrote(r) => self.on_wrote(*r),
+            Msg::Cbr(news) => self.on_cbr(*news),
             Msg::Export { id, event } => self.on_export_event(id, *event),
         }
     }
@@ -326,19 +344,72 @@ impl App {
         let inner = layout::view_inner(self.areas().view);
         let lines = match view {
             View::Help { .. } => return content::help::max_scroll(self.area()),
-            View::Detail { .. } => self.selected_row().map_or(0, |s| {
-                content::detail::lines(s, inner.width.into(), self.now, &self.theme).len()
-            }),
-            View::Raw { .. } => self.selected_row().map_or(0, |s| {
-                content::raw::lines(s, inner.width.into(), &self.theme).len()
-            }),
+            View::Detail { .. } => self.detail_lines(inner.width.into()).map_or(0, |l| l.len()),
+            View::Raw { .. } => self.raw_lines(inner.width.into()).map_or(0, |l| l.len()),
         };
         lines.saturating_sub(inner.height.into())
     }
 
+    /// The selected row's detail for `cols` columns, whichever service; `None` when
+    /// nothing is selected.
+    pub fn detail_lines(&self, cols: usize) -> Option<Vec<Line<'static>>> {
+        use crate::schema::cbr::{MEMBER, SHARED_ALL};
+        const SENT: &str = "Backup as sent";
+        let (now, theme) = (self.now, &self.theme);
+        if !self.is_cbr() {
+            return Some(content::detail::lines(
+                self.selected_row()?,
+                cols,
+                now,
+                theme,
+            ));
+        }
+        if let Some(r) = self.cbr_selected_shared() {
+            let json = r.backup.to_json();
+            let sent = Some((SENT, json.as_str()));
+            return Some(content::detail::lines_of(
+                &SHARED_ALL,
+                r,
+                sent,
+                cols,
+                now,
+                theme,
+            ));
+        }
+        let m = self.cbr_selected_member()?;
+        let sent = m.backup_json.as_deref().map(|j| (SENT, j));
+        Some(content::detail::lines_of(
+            &MEMBER, m, sent, cols, now, theme,
+        ))
+    }
+
+    /// The selected row's JSON as sent, as lines for `cols` columns.
+    pub fn raw_lines(&self, cols: usize) -> Option<Vec<Line<'static>>> {
+        let json = if !self.is_cbr() {
+            self.selected_row()?.to_json()
+        } else if let Some(r) = self.cbr_selected_shared() {
+            r.backup.to_json()
+        } else {
+            self.cbr_selected_member()?.element_json()
+        };
+        Some(content::raw::json_lines(&json, cols, &self.theme))
+    }
+
+    /// The selected row's ID for a view's title: the sharing (VBS) or the backup (CBR).
+    pub fn selected_id(&self) -> Option<&str> {
+        if !self.is_cbr() {
+            return self.selected_row()?.id.as_deref();
+        }
+        match (self.cbr_selected_shared(), self.cbr_selected_member()) {
+            (Some(r), _) => r.backup.id.as_deref(),
+            (_, Some(m)) => m.member.backup_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Moves the selection to `index` (clamped) and scrolls it into view.
     fn select(&mut self, index: usize) {
-        let index = index.min(self.page.rows.len().saturating_sub(1));
+        let index = index.min(self.row_count().saturating_sub(1));
         if index != self.selected {
             self.selected = index;
             self.dirty = true;
@@ -349,7 +420,7 @@ impl App {
         self.keep_selection_visible();
     }
 
-    fn keep_selection_visible(&mut self) {
+    pub(super) fn keep_selection_visible(&mut self) {
         let h = self.body_height();
         let before = self.scroll;
         if self.selected < self.scroll {
@@ -358,7 +429,7 @@ impl App {
             self.scroll = self.selected + 1 - h;
         }
         // No empty space below the last row when the page would fit.
-        let max_scroll = self.page.rows.len().saturating_sub(h);
+        let max_scroll = self.row_count().saturating_sub(h);
         self.scroll = self.scroll.min(max_scroll);
         if self.scroll != before {
             self.dirty = true;

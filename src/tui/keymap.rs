@@ -31,6 +31,14 @@ pub enum Action {
     FocusFormLast,
     /// Switch between shared by me and shared with me.
     ToggleDirection,
+    /// Switch service: VBS ⇄ CBR.
+    SwitchService,
+    /// Show CBR's shared-with-me tab 1, 2 or 3 (Pending, Accepted, Rejected).
+    CbrTab(u8),
+    /// Accept the selected shared backup into a vault (CBR).
+    Accept,
+    /// Reject the selected shared backup (CBR).
+    Reject,
     /// Sort by the next key.
     CycleSort,
     /// Flip the sort direction.
@@ -97,6 +105,10 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Tab => A::FocusForm,
         KeyCode::BackTab => A::FocusFormLast,
         KeyCode::Char('t') => A::ToggleDirection,
+        KeyCode::Char('c') => A::SwitchService,
+        KeyCode::Char(c @ '1'..='3') => A::CbrTab(c as u8 - b'0'),
+        KeyCode::Char('A') => A::Accept,
+        KeyCode::Char('R') => A::Reject,
         KeyCode::Char('s') => A::CycleSort,
         KeyCode::Char('S') => A::FlipSort,
         KeyCode::Char('+' | '=') => A::PageSizeUp,
@@ -186,6 +198,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Query",
         &[
+            ("c", "switch VBS / CBR"),
             ("t", "shared by me / with me"),
             ("s", "next sort key"),
             ("S", "flip sort direction"),
@@ -213,6 +226,15 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("D", "cancel all its sharings"),
             ("e", "export all pages"),
             ("y n", "in a dialog: yes / no"),
+        ],
+    ),
+    (
+        "CBR",
+        &[
+            ("1 2 3", "tab Pending/Acc./Rej."),
+            ("A", "accept into a vault"),
+            ("R", "reject (asks first)"),
+            ("a d D", "add / remove members"),
         ],
     ),
     (
@@ -273,6 +295,16 @@ mod tests {
             "Ctrl-D still scrolls"
         );
         assert_eq!(table_action(&k(KeyCode::Char('e'))), Some(Action::Export));
+        assert_eq!(
+            table_action(&k(KeyCode::Char('c'))),
+            Some(Action::SwitchService)
+        );
+        assert_eq!(
+            table_action(&k(KeyCode::Char('2'))),
+            Some(Action::CbrTab(2))
+        );
+        assert_eq!(table_action(&k(KeyCode::Char('A'))), Some(Action::Accept));
+        assert_eq!(table_action(&k(KeyCode::Char('R'))), Some(Action::Reject));
         assert_eq!(
             table_action(&k(KeyCode::Char('w'))),
             Some(Action::ToggleWatch)

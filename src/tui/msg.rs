@@ -8,6 +8,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::backend::{WriteRequest, WriteResult};
 use super::export::{ExportEvent, ExportJob};
 use super::worker::{FetchRequest, FetchResult};
+use crate::api::ApiError;
+use crate::api::cbr::{Backup, Vault, WalkEvent, WalkSummary};
 
 /// Everything that can happen to the App.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub enum Msg {
     WatchTick,
     /// A share or cancel call finished.
     Wrote(Box<WriteResult>),
+    /// News from a CBR call or the owner walk.
+    Cbr(Box<CbrNews>),
     /// News from the export numbered `id`.
     Export {
         /// The export's number (events of an older export are ignored).
@@ -36,7 +40,7 @@ pub enum Msg {
 }
 
 /// What the run loop should do after an update.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Hand this query to the fetch worker.
     Fetch(FetchRequest),
@@ -51,8 +55,106 @@ pub enum Effect {
         /// What to export, and where.
         job: ExportJob,
     },
+    /// Make this CBR call (or start or stop the owner walk) in the background.
+    Cbr(CbrEffect),
     /// Stop the running export and remove its partial file.
     CancelExport,
     /// Leave the browser.
     Quit,
+}
+
+/// A CBR call the browser asks the run loop to make.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CbrEffect {
+    /// Read every backup shared with this project, in each of the three statuses.
+    LoadShared {
+        /// Carried back, so an older answer is dropped.
+        generation: u64,
+    },
+    /// Walk this project's backups and their members, skipping backups already read.
+    Walk {
+        /// Carried back with every event.
+        generation: u64,
+        /// Backups whose members are cached from an earlier, interrupted walk.
+        skip: Vec<String>,
+    },
+    /// Stop the walk (its view was left); what it read stays cached.
+    StopWalk,
+    /// Read this project's vaults for the accept picker of `backup_id`.
+    LoadVaults {
+        /// The backup to be accepted.
+        backup_id: String,
+    },
+    /// Accept a shared backup into a vault.
+    Accept {
+        /// The backup.
+        backup: Box<Backup>,
+        /// The vault chosen.
+        vault: Box<Vault>,
+    },
+    /// Reject a shared backup.
+    Reject {
+        /// The backup.
+        backup: Box<Backup>,
+    },
+    /// Share one of this project's backups with more projects (add members).
+    AddMembers {
+        /// The backup.
+        backup_id: String,
+        /// Its name, for messages.
+        backup_name: String,
+        /// The projects (validated).
+        to: Vec<String>,
+    },
+    /// Stop sharing a backup with some of its members.
+    DeleteMembers {
+        /// The backup.
+        backup_id: String,
+        /// Its name, for messages.
+        backup_name: String,
+        /// The member projects to remove.
+        projects: Vec<String>,
+    },
+}
+
+/// What came back from a [`CbrEffect`].
+#[derive(Debug)]
+pub enum CbrNews {
+    /// The three shared-with-me lists (pending, accepted, rejected).
+    Shared {
+        /// The request's generation.
+        generation: u64,
+        /// The lists, or why they could not be read.
+        result: Result<[Vec<Backup>; 3], ApiError>,
+        /// Wall time of the calls.
+        latency: std::time::Duration,
+    },
+    /// Progress of the owner walk.
+    Walk {
+        /// The walk's generation.
+        generation: u64,
+        /// What happened.
+        event: Box<WalkEvent>,
+    },
+    /// The owner walk ended.
+    WalkEnded {
+        /// The walk's generation.
+        generation: u64,
+        /// Its summary, or why it stopped.
+        result: Result<WalkSummary, ApiError>,
+    },
+    /// The vaults for the accept picker.
+    Vaults {
+        /// The backup the picker is for.
+        backup_id: String,
+        /// The vaults, or why they could not be read.
+        result: Result<Vec<Vault>, ApiError>,
+    },
+    /// A write finished.
+    Wrote {
+        /// Which call (`accept`, `reject`, `share`, `remove members`).
+        call: &'static str,
+        /// What to say in the footer, or why it failed.
+        result: Result<String, ApiError>,
+    },
 }

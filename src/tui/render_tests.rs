@@ -387,7 +387,7 @@ fn insecure_and_read_only_badges() {
         let text = render(&guarded(w, 24, true), w, 24);
         let header = text.lines().next().unwrap();
         assert!(
-            header.starts_with(" vbshare  INSECURE   READ-ONLY "),
+            header.starts_with(" vbshare  VBS   INSECURE   READ-ONLY"),
             "{w}: {header}"
         );
     }

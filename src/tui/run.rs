@@ -12,8 +12,8 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use super::app::App;
 use super::backend::{self, Backend};
-use super::msg::{Effect, Msg};
-use super::{Options, Term, export, osc52, ui, worker};
+use super::msg::{CbrEffect, Effect, Msg};
+use super::{Options, Term, cbr_io, export, osc52, ui, worker};
 use crate::api::time::now_unix;
 
 /// How often the spinner turns while a request is pending.
@@ -76,6 +76,9 @@ async fn event_loop<B: Backend>(
     // Answers of writes, which run as their own tasks, and news from exports.
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
     let (export_tx, mut export_rx) = mpsc::unbounded_channel();
+    let (cbr_tx, mut cbr_rx) = mpsc::unbounded_channel();
+    // The owner walk, aborted (every request in flight dropped) when its view is left.
+    let mut walk: Option<tokio::task::AbortHandle> = None;
 
     let mut app = App::new(&options, now_unix());
     let size = terminal.size()?;
@@ -113,6 +116,20 @@ async fn event_loop<B: Backend>(
                     handle.cancel();
                 }
             }
+            Some(Effect::Cbr(CbrEffect::StopWalk)) => {
+                if let Some(w) = walk.take() {
+                    w.abort();
+                }
+            }
+            Some(Effect::Cbr(effect)) => {
+                if let Some(client) = &options.cbr {
+                    let is_walk = matches!(effect, CbrEffect::Walk { .. });
+                    let task = cbr_io::spawn(client, effect, options.concurrency, cbr_tx.clone());
+                    if is_walk && let Some(old) = walk.replace(task.abort_handle()) {
+                        old.abort();
+                    }
+                }
+            }
             Some(Effect::Quit) => break,
             None => {}
         }
@@ -145,6 +162,7 @@ async fn event_loop<B: Backend>(
             Some(result) = res_rx.recv() => Msg::Fetched(Box::new(result)),
             Some(msg) = msg_rx.recv() => msg,
             Some((id, event)) = export_rx.recv() => Msg::Export { id, event: Box::new(event) },
+            Some(news) = cbr_rx.recv() => Msg::Cbr(Box::new(news)),
             () = tick(spinner.as_mut()) => Msg::Tick,
             () = tick(watch_clock.as_mut().map(|(_, i)| i)) => Msg::WatchTick,
             () = &mut terminate => {
@@ -154,6 +172,9 @@ async fn event_loop<B: Backend>(
         };
         app.set_now(now_unix());
         effect = app.update(msg);
+    }
+    if let Some(w) = walk {
+        w.abort();
     }
     Ok(())
 }

@@ -9,11 +9,12 @@ use ratatui::style::{Color, Modifier, Style};
 /// How a backup status reads at a glance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusKind {
-    /// `available`.
+    /// `available`; a CBR member's `accepted`.
     Ok,
-    /// `creating`, `restoring`, `deleting`: work in progress.
+    /// `creating`, `restoring`, `deleting`, CBR's `protecting` and `waiting_…`, a member's
+    /// `pending`: work in progress or waiting.
     Busy,
-    /// `error`, `error_restoring`.
+    /// `error`, `error_restoring`; a member's `rejected`; a vault `frozen` or locked.
     Bad,
     /// Anything else, including a missing status.
     Unknown,
@@ -23,9 +24,12 @@ impl StatusKind {
     /// Classifies a status word.
     pub fn of(status: &str) -> Self {
         match status {
-            "available" => StatusKind::Ok,
-            "creating" | "restoring" | "deleting" => StatusKind::Busy,
-            "error" | "error_restoring" => StatusKind::Bad,
+            "available" | "accepted" => StatusKind::Ok,
+            "creating" | "restoring" | "deleting" | "protecting" | "waiting_protect"
+            | "waiting_delete" | "waiting_restore" | "pending" => StatusKind::Busy,
+            "error" | "error_restoring" | "rejected" | "frozen" | "lock" | "locked" => {
+                StatusKind::Bad
+            }
             _ => StatusKind::Unknown,
         }
     }

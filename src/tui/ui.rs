@@ -17,6 +17,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::app::{App, View};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 
+pub mod cbr;
 pub mod detail;
 pub mod dialog;
 pub mod filters;
@@ -40,7 +41,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(View::Help { .. }) | None => {
             header::draw(frame, &areas, app);
             filters::draw(frame, areas.filters, app);
-            table::draw(frame, &areas, app);
+            if app.is_cbr() {
+                cbr::draw_table(frame, &areas, app);
+            } else {
+                table::draw(frame, &areas, app);
+            }
             if let Some(r) = areas.detail {
                 detail::draw_pane(frame, r, app);
             }
@@ -53,6 +58,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(View::Help { scroll }) = app.view {
         help::draw(frame, area, app, scroll);
     }
+    cbr::draw_picker(frame, area, app);
     dialog::draw(frame, area, app);
 }
 
@@ -101,10 +107,7 @@ pub fn buffer_text(buf: &Buffer) -> String {
 /// The frame of a full-screen view about the selected sharing: bordered, themed, and
 /// titled `{label} {sharing id}`.
 pub fn view_block(app: &App, label: &str) -> Block<'static> {
-    let id = app
-        .selected_row()
-        .and_then(|s| s.id.as_deref())
-        .unwrap_or("—");
+    let id = app.selected_id().unwrap_or("—");
     Block::bordered()
         .title(format!(" {label} {} ", crate::text::sanitize(id)))
         .border_style(app.theme.border)

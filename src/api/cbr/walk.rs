@@ -6,6 +6,7 @@
 //! An answer of 429 or 503 (after the session's own retries) lowers the concurrency for the
 //! rest of the walk. Dropping the walk's future cancels every request in flight.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -60,6 +61,19 @@ pub async fn walk_owner(
     client: &CbrClient,
     filters: &BackupQuery,
     concurrency: u32,
+    on: impl FnMut(WalkEvent),
+) -> Result<WalkSummary, ApiError> {
+    walk_owner_skipping(client, filters, concurrency, &HashSet::new(), on).await
+}
+
+/// [`walk_owner`], not asking for the members of the backups in `skip` (read by an earlier
+/// walk that was interrupted): a walk resumes rather than restarts. Skipped backups count
+/// as read in [`WalkEvent::Backups`] but get no other event and are not in the summary.
+pub async fn walk_owner_skipping<S: std::hash::BuildHasher>(
+    client: &CbrClient,
+    filters: &BackupQuery,
+    concurrency: u32,
+    skip: &HashSet<String, S>,
     mut on: impl FnMut(WalkEvent),
 ) -> Result<WalkSummary, ApiError> {
     let concurrency = concurrency.clamp(1, 8);
@@ -90,6 +104,9 @@ pub async fn walk_owner(
             let Some(id) = backup.id.clone() else {
                 continue;
             };
+            if skip.contains(&id) {
+                continue;
+            }
             let client = client.clone();
             let gate = permits.clone();
             tasks.spawn(async move {

@@ -37,17 +37,19 @@ pub struct SharePrompt {
 }
 
 /// What a confirmation does on yes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConfirmAction {
     /// Run this write.
     Write(WriteRequest),
+    /// Make this CBR call.
+    Cbr(crate::tui::msg::CbrEffect),
     /// Start this export, replacing the existing file.
     Overwrite(ExportJob),
 }
 
 /// A yes/no question. `y` says yes; `n`, `q` and Esc say no; Enter presses the focused
 /// button, and "No" has focus when the dialog opens, so Enter alone never confirms.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Confirm {
     /// The box's title.
     pub title: &'static str,
@@ -183,12 +185,25 @@ impl App {
             }
         };
         match (yes, c.action) {
+            (
+                true,
+                ConfirmAction::Write(WriteRequest::Share {
+                    backup_id,
+                    backup_name,
+                    to,
+                }),
+            ) if self.is_cbr() => self.cbr_start_write(crate::tui::msg::CbrEffect::AddMembers {
+                backup_id,
+                backup_name,
+                to,
+            }),
             (true, ConfirmAction::Write(req)) => self.start_write(req),
+            (true, ConfirmAction::Cbr(effect)) => self.cbr_start_write(effect),
             (true, ConfirmAction::Overwrite(mut job)) => {
                 job.overwrite = true;
                 self.start_export(job)
             }
-            (false, ConfirmAction::Write(_)) => {
+            (false, ConfirmAction::Write(_) | ConfirmAction::Cbr(_)) => {
                 self.notice = Some("not confirmed: nothing was changed".to_owned());
                 None
             }

@@ -6,18 +6,24 @@ use crate::tui::worker::{FetchRequest, FetchResult};
 
 impl App {
     /// Sends the current query to the worker under a new generation.
-    pub(super) fn fetch(&mut self, debounce: bool, count: bool) -> Effect {
+    /// Sends the current query to the worker under a new generation (under CBR, cuts the
+    /// page again from what is held: CBR's filters and pages are applied locally).
+    pub(super) fn fetch(&mut self, debounce: bool, count: bool) -> Option<Effect> {
+        if self.is_cbr() {
+            self.cbr_recompute();
+            return None;
+        }
         self.generation += 1;
         self.loading = true;
         self.dirty = true;
-        Effect::Fetch(FetchRequest {
+        Some(Effect::Fetch(FetchRequest {
             generation: self.generation,
             query: self.query.clone(),
             debounce,
             count: count
                 || self.page.total.is_none()
                 || self.page.query.as_ref().map(|q| &q.filters) != Some(&self.query.filters),
-        })
+        }))
     }
 
     /// Watch mode's clock: refresh the page like `r`, unless a request is still pending
@@ -26,11 +32,17 @@ impl App {
         if self.watch.is_none() || self.loading {
             return None;
         }
-        Some(self.fetch(false, true))
+        if self.is_cbr() {
+            return self.cbr_refresh();
+        }
+        self.fetch(false, true)
     }
 
     /// Filters, direction or sort changed: back to the first page and fetch.
-    pub(super) fn query_changed(&mut self, debounce: bool, count: bool) -> Effect {
+    pub(super) fn query_changed(&mut self, debounce: bool, count: bool) -> Option<Effect> {
+        if self.is_cbr() {
+            self.cbr.offset = 0;
+        }
         self.query.offset = Some(0);
         self.fetch(debounce, count)
     }
@@ -81,7 +93,7 @@ impl App {
         {
             let size = u64::from(self.page_size());
             self.query.offset = Some((total - 1) / size * size);
-            return Some(self.fetch(false, false));
+            return self.fetch(false, false);
         }
         None
     }

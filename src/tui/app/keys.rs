@@ -7,6 +7,14 @@ use crate::tui::form::{self, EditOutcome, Field};
 use crate::tui::keymap::{self, Action, ViewAction};
 use crate::tui::layout;
 
+/// Whether a service took a key.
+enum Taken {
+    /// It did, with this effect (boxed: an effect is large, and this is only a verdict).
+    Done(Option<Box<Effect>>),
+    /// The key means the same for every service.
+    Common,
+}
+
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
@@ -15,6 +23,9 @@ impl App {
         let second_esc = std::mem::take(&mut self.left_form) && key.code == KeyCode::Esc;
         if self.dialog.is_some() {
             return self.on_dialog_key(&key);
+        }
+        if self.cbr.picker.is_some() {
+            return self.cbr_picker_key(&key);
         }
         if let Some(view) = self.view {
             return self.on_view_key(view, &key);
@@ -33,6 +44,9 @@ impl App {
 
     fn act(&mut self, action: Action) -> Option<Effect> {
         use Action as A;
+        if let Taken::Done(effect) = self.act_service(action) {
+            return effect.map(|e| *e);
+        }
         let h = self.body_height();
         match action {
             A::Quit => return Some(self.quit()),
@@ -55,24 +69,26 @@ impl App {
             }
             A::ToggleDirection => {
                 self.query.filters.share_to_me = !self.query.filters.share_to_me;
-                return Some(self.query_changed(false, true));
+                return self.query_changed(false, true);
             }
+            // Taken by `act_service` for whichever service is shown.
+            A::SwitchService | A::CbrTab(_) | A::Accept | A::Reject => {}
             A::CycleSort => {
                 self.query.sort_key = Some(self.sort_key().next());
-                return Some(self.query_changed(false, false));
+                return self.query_changed(false, false);
             }
             A::FlipSort => {
                 self.query.sort_dir = Some(self.sort_dir().flip());
-                return Some(self.query_changed(false, false));
+                return self.query_changed(false, false);
             }
             A::PageSizeUp | A::PageSizeDown => {
                 return self.step_page_size(action == A::PageSizeUp);
             }
-            A::Refresh => return Some(self.fetch(false, true)),
+            A::Refresh => return self.fetch(false, true),
             A::ClearFilters => {
                 if self.form.clear_all() {
                     self.form.apply_to(&mut self.query.filters);
-                    return Some(self.query_changed(false, true));
+                    return self.query_changed(false, true);
                 }
             }
             A::RawJson => self.open(View::Raw { scroll: 0 }),
@@ -101,12 +117,69 @@ impl App {
         None
     }
 
+    /// The keys whose meaning depends on the service shown; [`Taken::Common`] when
+    /// `action` means the same for both.
+    fn act_service(&mut self, action: Action) -> Taken {
+        use Action as A;
+        let cbr_only = |app: &mut App| {
+            app.notice = Some("1 2 3, A and R are for CBR: c switches service".to_owned());
+            app.dirty = true;
+            Taken::Done(None)
+        };
+        if !self.is_cbr() {
+            return match action {
+                A::SwitchService => Taken::Done(self.switch_service().map(Box::new)),
+                A::CbrTab(_) | A::Accept | A::Reject => cbr_only(self),
+                _ => Taken::Common,
+            };
+        }
+        let unsupported = |app: &mut App, what: &str| {
+            app.notice = Some(format!("{what} is not available for CBR yet"));
+            app.dirty = true;
+            Taken::Done(None)
+        };
+        let effect = match action {
+            A::SwitchService => self.switch_service(),
+            A::ToggleDirection => {
+                let tab = if self.cbr.tab == super::CbrTab::ByMe {
+                    self.cbr.last_with_me
+                } else {
+                    super::CbrTab::ByMe
+                };
+                self.cbr_show_tab(tab)
+            }
+            A::CbrTab(n) => {
+                let tab = super::CbrTab::WITH_ME[usize::from(n.clamp(1, 3)) - 1];
+                self.cbr_show_tab(tab)
+            }
+            A::Accept => self.cbr_open_accept(),
+            A::Reject => self.cbr_open_reject(),
+            A::NextPage => {
+                self.cbr_turn_page(true);
+                None
+            }
+            A::PrevPage => {
+                self.cbr_turn_page(false);
+                None
+            }
+            A::Refresh => self.cbr_refresh(),
+            A::CycleSort | A::FlipSort => {
+                return unsupported(self, "sorting (CBR lists come newest first)");
+            }
+            A::Share | A::CancelSharing | A::CancelBackup => self.cbr_owner_write(action),
+            A::Export => return unsupported(self, "export"),
+            A::CopySharingId | A::CopyBackupId => self.cbr_copy(action == A::CopyBackupId),
+            _ => return Taken::Common,
+        };
+        Taken::Done(effect.map(Box::new))
+    }
+
     /// The second `Esc` after leaving the form: empties the field that was focused.
     fn clear_left_field(&mut self) -> Option<Effect> {
         match self.form.edit(tui_input::InputRequest::DeleteLine) {
             EditOutcome::Value => {
                 self.form.apply_to(&mut self.query.filters);
-                Some(self.query_changed(false, true))
+                self.query_changed(false, true)
             }
             EditOutcome::Cursor | EditOutcome::Nothing => None,
         }
@@ -118,7 +191,7 @@ impl App {
     }
 
     fn open(&mut self, view: View) {
-        if self.selected_row().is_some() {
+        if self.selected < self.row_count() {
             self.view = Some(view);
             self.dirty = true;
         }
@@ -135,7 +208,7 @@ impl App {
             return None;
         }
         self.query.offset = Some(next);
-        Some(self.fetch(false, false))
+        self.fetch(false, false)
     }
 
     fn prev_page(&mut self) -> Option<Effect> {
@@ -144,7 +217,7 @@ impl App {
         }
         let size = u64::from(self.page_size());
         self.query.offset = Some(self.offset().saturating_sub(size) / size * size);
-        Some(self.fetch(false, false))
+        self.fetch(false, false)
     }
 
     fn step_page_size(&mut self, up: bool) -> Option<Effect> {
@@ -158,7 +231,7 @@ impl App {
         // Keep the first row of the current page on the new page.
         let size = u64::from(new);
         self.query.offset = Some(self.offset() / size * size);
-        Some(self.fetch(false, false))
+        self.fetch(false, false)
     }
 
     fn on_form_key(&mut self, key: &KeyEvent) -> Option<Effect> {
@@ -184,14 +257,16 @@ impl App {
                 let changed =
                     self.page.query.as_ref().map(|s| &s.filters) != Some(&self.query.filters);
                 // Skip the debounce: send now (the worker drops a pending debounced query).
-                (changed || self.loading).then(|| self.query_changed(false, true))
+                (changed || self.loading)
+                    .then(|| self.query_changed(false, true))
+                    .flatten()
             }
             _ => {
                 let req = form::input_request(key)?;
                 match self.form.edit(req) {
                     EditOutcome::Value => {
                         self.form.apply_to(&mut self.query.filters);
-                        Some(self.query_changed(true, true))
+                        self.query_changed(true, true)
                     }
                     EditOutcome::Cursor => {
                         self.dirty = true;

@@ -117,7 +117,7 @@ impl App {
                     self.error = None;
                     self.error_open = false;
                 }
-                Some(self.fetch(false, true))
+                self.fetch(false, true)
             }
             Err(e) => {
                 self.error = Some(ErrorInfo::from_api(r.request.call(), &e));

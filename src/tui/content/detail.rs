@@ -9,7 +9,7 @@ use super::wrap::wrap;
 use crate::api::model::Sharing;
 use crate::api::time::{Timestamp, relative_age};
 use crate::schema::vbs::SHARING;
-use crate::schema::{Datum, Value as SV};
+use crate::schema::{Datum, Schema, Value as SV};
 use crate::text::{human_gb, pad, sanitize, thousands};
 use crate::tui::theme::{StatusKind, Theme};
 
@@ -104,9 +104,12 @@ fn value(d: Datum<'_>, now: i64, theme: &Theme) -> Value {
     }
 }
 
-/// The sections of the schema, every field shown, then what the schema does not know.
-fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(String, Value)>)> {
-    let mut out: Vec<_> = SHARING
+/// A detail section as laid out: its title and its labelled values.
+type Sections = Vec<(&'static str, Vec<(String, Value)>)>;
+
+/// The sections `schema` declares for `row`, every field shown.
+fn declared<R>(schema: &'static Schema<R>, s: &R, now: i64, theme: &Theme) -> Sections {
+    schema
         .detail
         .iter()
         .map(|section| {
@@ -117,7 +120,12 @@ fn fields(s: &Sharing, now: i64, theme: &Theme) -> Vec<(&'static str, Vec<(Strin
                 .collect();
             (section.title, fields)
         })
-        .collect();
+        .collect()
+}
+
+/// The sections of the schema, every field shown, then what the schema does not know.
+fn fields(s: &Sharing, now: i64, theme: &Theme) -> Sections {
+    let mut out = declared(&SHARING, s, now, theme);
     let extra = extra_fields(s);
     if !extra.is_empty() {
         out.push(("Other fields", extra));
@@ -167,6 +175,49 @@ fn extra_fields(s: &Sharing) -> Vec<(String, Value)> {
 
 /// The detail of `s` laid out for `cols` columns.
 pub fn lines(s: &Sharing, cols: usize, now: i64, theme: &Theme) -> Vec<Line<'static>> {
+    layout(fields(s, now, theme), cols, theme)
+}
+
+/// The detail of any row: the sections `schema` declares, then, when `sent` gives a title
+/// and an object's JSON as the server sent it, every field of that object (nested objects
+/// and lists pretty-printed), so nothing the service sent is hidden.
+pub fn lines_of<R>(
+    schema: &'static Schema<R>,
+    row: &R,
+    sent: Option<(&'static str, &str)>,
+    cols: usize,
+    now: i64,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut sections = declared(schema, row, now, theme);
+    if let Some((title, json)) = sent
+        && let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json)
+    {
+        let fields = map
+            .iter()
+            .map(|(k, v)| (sanitize(k).into_owned(), json_value(v)))
+            .collect();
+        sections.push((title, fields));
+    }
+    layout(sections, cols, theme)
+}
+
+/// A JSON value as the detail shows it: text as text (pretty JSON when it holds some),
+/// objects and lists pretty-printed, null as a dash.
+fn json_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::String(s) => maybe_json(Some(s)),
+        serde_json::Value::Null => Value::Text(NULL.to_owned()),
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+            let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+            Value::Block(pretty.lines().map(|l| sanitize(l).into_owned()).collect())
+        }
+        other => Value::Text(sanitize(&other.to_string()).into_owned()),
+    }
+}
+
+/// Sections laid out for `cols` columns.
+fn layout(sections: Sections, cols: usize, theme: &Theme) -> Vec<Line<'static>> {
     let cols = cols.max(1);
     let side_by_side = cols >= KEY_W + 24;
     let (indent, value_w) = if side_by_side {
@@ -175,7 +226,7 @@ pub fn lines(s: &Sharing, cols: usize, now: i64, theme: &Theme) -> Vec<Line<'sta
         (2, cols.saturating_sub(2).max(1))
     };
     let mut out = Vec::new();
-    for (i, (section, fields)) in fields(s, now, theme).into_iter().enumerate() {
+    for (i, (section, fields)) in sections.into_iter().enumerate() {
         if i > 0 {
             out.push(Line::default());
         }

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::tui::app::App;
-use crate::tui::content::detail::lines;
 use crate::tui::layout;
 
 /// Draws the side pane (wide terminals).
@@ -23,20 +22,20 @@ pub fn draw_pane(frame: &mut Frame, area: Rect, app: &App) {
         width: inner.width.saturating_sub(1),
         ..inner
     };
-    let content = match app.selected_row() {
-        Some(s) => lines(s, inner.width.into(), app.now, t),
-        None => vec![Line::from(Span::styled("Nothing selected", t.dim))],
-    };
+    let content = app
+        .detail_lines(inner.width.into())
+        .unwrap_or_else(|| vec![Line::from(Span::styled("Nothing selected", t.dim))]);
     frame.render_widget(Paragraph::new(content), inner);
 }
 
 /// Draws the full-screen detail view.
 pub fn draw_full(frame: &mut Frame, area: Rect, app: &App, scroll: usize) {
-    let block = super::view_block(app, "Sharing");
+    let block = super::view_block(app, if app.is_cbr() { "Backup" } else { "Sharing" });
     frame.render_widget(block, area);
     let inner = layout::view_inner(area);
-    let Some(s) = app.selected_row() else { return };
-    let all = lines(s, inner.width.into(), app.now, &app.theme);
+    let Some(all) = app.detail_lines(inner.width.into()) else {
+        return;
+    };
     let visible: Vec<Line> = all
         .into_iter()
         .skip(scroll)

@@ -16,6 +16,9 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 
 /// `rows 51–100 of 1,234 · page 2/25` for the rows on screen.
 pub fn position(app: &App) -> String {
+    if app.is_cbr() {
+        return super::cbr::position(app);
+    }
     let total = app.page.total.map_or_else(|| "?".to_owned(), thousands);
     let Some(shown) = &app.page.query else {
         return String::new();
@@ -105,6 +108,27 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("r", "retry"),
             ("Esc", "hide error"),
             ("?", "help"),
+            ("q", "quit"),
+        ],
+        (None, Focus::Table) if app.is_cbr() && app.cbr_selected_shared().is_some() => &[
+            ("?", "help"),
+            ("A", "accept"),
+            ("R", "reject"),
+            ("1/2/3", "tab"),
+            ("t", "by me"),
+            ("/", "filter"),
+            ("Enter", "detail"),
+            ("c", "VBS"),
+            ("q", "quit"),
+        ],
+        (None, Focus::Table) if app.is_cbr() => &[
+            ("?", "help"),
+            ("/", "filter"),
+            ("t", "with me"),
+            ("a/d/D", "members"),
+            ("Enter", "detail"),
+            ("r", "re-walk"),
+            ("c", "VBS"),
             ("q", "quit"),
         ],
         (None, Focus::Table) => &[

@@ -44,7 +44,7 @@ fn header_line(app: &App, cols: usize) -> Line<'static> {
     if app.read_only {
         badges.push(Span::styled(" READ-ONLY ", t.badge_notice));
     }
-    let start = 8 + badges.iter().map(|b| 1 + width(&b.content)).sum::<usize>();
+    let start = 14 + badges.iter().map(|b| 1 + width(&b.content)).sum::<usize>();
     // Labels only when everything fits with them.
     let full: usize = start
         + items
@@ -52,7 +52,11 @@ fn header_line(app: &App, cols: usize) -> Line<'static> {
             .map(|(l, v)| 3 + width(l) + 1 + width(v))
             .sum::<usize>();
     let labels = full <= cols;
-    let mut spans = vec![Span::styled(" vbshare", t.title)];
+    let mut spans = vec![
+        Span::styled(" vbshare", t.title),
+        Span::raw(" "),
+        Span::styled(if app.is_cbr() { " CBR " } else { " VBS " }, t.tab_active),
+    ];
     for badge in badges {
         spans.push(Span::raw(" "));
         spans.push(badge);
@@ -92,6 +96,9 @@ fn header_line(app: &App, cols: usize) -> Line<'static> {
 }
 
 fn tabs_line(app: &App, cols: usize) -> Line<'static> {
+    if app.is_cbr() {
+        return super::cbr::tabs_line(app, cols);
+    }
     let t = &app.theme;
     let to_me = app.query.filters.share_to_me;
     let tab = |i: usize, active: bool| {

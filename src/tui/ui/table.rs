@@ -1,13 +1,13 @@
-//! The sharings table, with columns that shorten and drop as the terminal narrows.
+//! The table of any row kind, read from its [`Schema`], with columns that shorten and drop
+//! as the terminal narrows.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
-use crate::api::model::Sharing;
 use crate::schema::vbs::SHARING;
-use crate::schema::{self, Column, Value, View, Width};
+use crate::schema::{self, Column, Schema, Value, View, Width};
 use crate::text::{human_gb, sanitize, thousands, truncate, width};
 use crate::tui::app::App;
 use crate::tui::layout::Areas;
@@ -16,14 +16,22 @@ use crate::tui::theme::StatusKind;
 /// The selection marker.
 pub const HIGHLIGHT: &str = "▶ ";
 /// A column as shown: one of the schema's, in full or in its short form.
-#[derive(Clone, Copy, Debug)]
-pub struct Col {
-    pub column: &'static Column<Sharing>,
+#[derive(Debug)]
+pub struct Col<R: 'static> {
+    pub column: &'static Column<R>,
     /// Its short form (a cut ID, a date without its time).
     pub short: bool,
 }
 
-impl PartialEq for Col {
+impl<R> Clone for Col<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Col<R> {}
+
+impl<R> PartialEq for Col<R> {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.column, other.column) && self.short == other.short
     }
@@ -31,9 +39,9 @@ impl PartialEq for Col {
 
 /// The column sets from widest to narrowest, one per narrowing step the schema declares;
 /// the first that fits wins.
-fn layouts() -> impl Iterator<Item = Vec<Col>> {
-    schema::steps(SHARING.columns).map(|step| {
-        SHARING
+fn layouts<R>(schema: &'static Schema<R>) -> impl Iterator<Item = Vec<Col<R>>> {
+    schema::steps(schema.columns).map(move |step| {
+        schema
             .columns
             .iter()
             .filter_map(|column| column.at_step(step).map(|short| Col { column, short }))
@@ -41,7 +49,7 @@ fn layouts() -> impl Iterator<Item = Vec<Col>> {
     })
 }
 
-impl Col {
+impl<R> Col<R> {
     fn title(self, view: View) -> &'static str {
         match self.column.short {
             Some(short) if self.short => short.title.get(view),
@@ -63,7 +71,7 @@ impl Col {
     /// The text of this column for one row (sanitized, not yet cut): the value, or what
     /// was sent marked as unparsed (`?ten`), or nothing; a status with its symbol, never
     /// a known status's symbol for one that could not be read.
-    fn text(self, s: &Sharing, view: View) -> String {
+    fn text(self, s: &R, view: View) -> String {
         let d = (self.column.cell)(s, view);
         let sent = || d.sent.map(|u| sanitize(&u.marked()).into_owned());
         let text = match d.value {
@@ -95,7 +103,7 @@ impl Col {
     }
 
     /// The width this column needs for these rows (a flexible column: its minimum).
-    fn need(self, rows: &[Sharing], view: View) -> usize {
+    fn need(self, rows: &[R], view: View) -> usize {
         let title = width(self.title(view));
         let data = match self.width() {
             // Columns of fixed width never look at the data.
@@ -113,12 +121,26 @@ impl Col {
     }
 }
 
-/// The columns and their widths for a table `cols` wide (the highlight marker excluded).
-pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> {
-    let view = View { to_me };
+/// The columns of VBS sharings and their widths for a table `cols` wide.
+pub fn columns(
+    cols: usize,
+    rows: &[crate::api::model::Sharing],
+    to_me: bool,
+) -> Vec<(Col<crate::api::model::Sharing>, usize)> {
+    columns_of(&SHARING, cols, rows, View { to_me })
+}
+
+/// The columns of `schema` and their widths for a table `cols` wide (the highlight marker
+/// excluded).
+pub fn columns_of<R>(
+    schema: &'static Schema<R>,
+    cols: usize,
+    rows: &[R],
+    view: View,
+) -> Vec<(Col<R>, usize)> {
     // Each column is measured once, however many layouts are tried.
-    let measured = std::cell::RefCell::new(Vec::<(Col, usize)>::new());
-    let need = |c: Col| {
+    let measured = std::cell::RefCell::new(Vec::<(Col<R>, usize)>::new());
+    let need = |c: Col<R>| {
         if let Some((_, w)) = measured.borrow().iter().find(|(m, _)| *m == c) {
             return *w;
         }
@@ -126,8 +148,8 @@ pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> 
         measured.borrow_mut().push((c, w));
         w
     };
-    let fit = |layout: &[Col]| -> Option<Vec<(Col, usize)>> {
-        let mut widths: Vec<(Col, usize)> = layout.iter().map(|c| (*c, need(*c))).collect();
+    let fit = |layout: &[Col<R>]| -> Option<Vec<(Col<R>, usize)>> {
+        let mut widths: Vec<(Col<R>, usize)> = layout.iter().map(|c| (*c, need(*c))).collect();
         let spacing = layout.len().saturating_sub(1);
         let fixed: usize = widths
             .iter()
@@ -135,20 +157,29 @@ pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> 
             .map(|(_, w)| w)
             .sum();
         let rest = cols.checked_sub(fixed + spacing)?;
+        // Flexible columns are never narrower than their minimum while other columns can
+        // still go; they share what is left over equally (the last takes the odd columns).
+        let mins: usize = widths
+            .iter()
+            .filter(|(c, _)| c.flexible())
+            .map(|(_, w)| w)
+            .sum();
+        let extra = rest.checked_sub(mins)?;
+        let n = widths.iter().filter(|(c, _)| c.flexible()).count();
+        let mut left = extra;
+        let mut seen = 0;
         for (c, w) in &mut widths {
             if c.flexible() {
-                // The flexible column is never narrower than its minimum while other
-                // columns can still go.
-                if rest < *w {
-                    return None;
-                }
-                *w = rest;
+                seen += 1;
+                let share = if seen == n { left } else { extra / n };
+                left -= share;
+                *w += share;
             }
         }
         Some(widths)
     };
     let mut narrowest = Vec::new();
-    for layout in layouts() {
+    for layout in layouts(schema) {
         if let Some(widths) = fit(&layout) {
             return widths;
         }
@@ -166,26 +197,57 @@ pub fn columns(cols: usize, rows: &[Sharing], to_me: bool) -> Vec<(Col, usize)> 
         .collect()
 }
 
-/// Draws the table (or a message when there are no rows).
+/// Draws the VBS sharings on screen (or a message when there are none).
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    let view = View {
+        to_me: app.page_to_me(),
+    };
+    let rows = Rows {
+        schema: &SHARING,
+        rows: &app.page.rows,
+        view,
+        selected: app.selected,
+        scroll: app.scroll,
+    };
+    draw_rows(frame, areas, app, &rows, || empty_message(app));
+}
+
+/// What a table shows: rows of one kind, their schema, and the selection.
+#[derive(Debug)]
+pub struct Rows<'a, R: 'static> {
+    pub schema: &'static Schema<R>,
+    pub rows: &'a [R],
+    pub view: View,
+    pub selected: usize,
+    pub scroll: usize,
+}
+
+/// Draws any rows (or `empty()` when there are none).
+pub fn draw_rows<R>(
+    frame: &mut Frame,
+    areas: &Areas,
+    app: &App,
+    r: &Rows<'_, R>,
+    empty: impl FnOnce() -> String,
+) {
     let area = areas.table;
     let t = &app.theme;
-    let to_me = app.page_to_me();
-    let view = View { to_me };
+    let view = r.view;
     let marker = width(HIGHLIGHT);
     // One blank column at the right keeps the table off the detail pane's border.
-    let cols = columns(
+    let cols = columns_of(
+        r.schema,
         usize::from(area.width).saturating_sub(marker + 1),
-        &app.page.rows,
-        to_me,
+        r.rows,
+        view,
     );
     let header = Row::new(
         cols.iter()
             .map(|(c, w)| Cell::from(truncate(c.title(view), *w).into_owned())),
     )
     .style(t.table_header);
-    if app.page.rows.is_empty() {
-        let text = empty_message(app);
+    if r.rows.is_empty() {
+        let text = empty();
         let header_area = Rect {
             height: 1.min(area.height),
             ..area
@@ -215,15 +277,15 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     // Only the rows that fit are built: the window ratatui would show for this
     // selection and scroll offset.
     let height = usize::from(areas.table_body.height).max(1);
-    let top = if app.selected < app.scroll {
-        app.selected
-    } else if app.selected >= app.scroll + height {
-        app.selected + 1 - height
+    let top = if r.selected < r.scroll {
+        r.selected
+    } else if r.selected >= r.scroll + height {
+        r.selected + 1 - height
     } else {
-        app.scroll
+        r.scroll
     }
-    .min(app.page.rows.len().saturating_sub(1));
-    let window = &app.page.rows[top..(top + height).min(app.page.rows.len())];
+    .min(r.rows.len().saturating_sub(1));
+    let window = &r.rows[top..(top + height).min(r.rows.len())];
     let rows = window.iter().map(|s| {
         Row::new(cols.iter().map(|(c, w)| {
             let text = c.text(s, view);
@@ -248,7 +310,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     .highlight_spacing(HighlightSpacing::Always);
     let mut state = TableState::default()
         .with_offset(0)
-        .with_selected(Some(app.selected - top));
+        .with_selected(Some(r.selected.saturating_sub(top)));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
@@ -312,7 +374,7 @@ mod tests {
         for title in TITLES {
             assert!(declared.contains(&title), "{title}");
         }
-        for layout in layouts() {
+        for layout in layouts(&SHARING) {
             for c in layout {
                 for to_me in [false, true] {
                     assert!(TITLES.contains(&c.title(View { to_me })));
@@ -335,7 +397,7 @@ mod tests {
             &["name", "status", "size"],
             &["name", "status"],
         ];
-        let derived: Vec<Vec<String>> = layouts()
+        let derived: Vec<Vec<String>> = layouts(&SHARING)
             .map(|l| {
                 l.iter()
                     .map(|c| format!("{}{}", c.column.id, if c.short { "*" } else { "" }))
