@@ -1,18 +1,109 @@
 //! VBS, the legacy Volume Backup Service: its sharings listed, counted, shown, made and
-//! cancelled through [`Client`].
+//! cancelled through [`Client`]. What VBS has no notion of (accepting, vaults, CBR's
+//! members and member statuses) is refused here as a usage error that points to
+//! `--service cbr`.
 
 use std::io::Write;
 
 use crate::api::Client;
-use crate::cli::{FilterArgs, Format};
+use crate::cli::{Command, FilterArgs, Format, GetFormat};
 use crate::export::{self, ExportFormat};
 use crate::output;
 use crate::output::safe::{Sink, write_json_body};
 
-use super::{page_note, progress};
+use super::{Ctx, UsageError, page_note, progress};
+
+/// Refuses what makes no sense under VBS. `commands.rs` calls this before a client is built
+/// or read-only mode is consulted, so such a command is told what to do instead first.
+pub fn check(command: &Command) -> Result<(), UsageError> {
+    match command {
+        Command::Accept { .. } | Command::Reject { .. } | Command::Vaults { .. } => {
+            Err(UsageError(format!(
+                "`{}` is a CBR command: VBS has no accept step (a backup shared with this \
+                 project is usable at once) and no vaults; pass --service cbr",
+                command.name()
+            )))
+        }
+        Command::List { filters, .. } | Command::Count { filters, .. }
+            if filters.member_status.is_some() =>
+        {
+            Err(UsageError(
+                "--member-status is for CBR (a recipient accepts or rejects a shared backup); \
+                 VBS has no such status: pass --service cbr"
+                    .into(),
+            ))
+        }
+        Command::Unshare { to, .. } if !to.is_empty() => Err(UsageError(
+            "--to is for CBR members; a VBS sharing is cancelled by its sharing ID, or every \
+             sharing of a backup with --backup"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `command` against VBS, starting with [`check`] so it stands alone. Read-only
+/// mode is the caller's: a write reaches here only when it is off.
+pub async fn run(command: &Command, ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    check(command)?;
+    let (client, id, sink) = (ctx.client, ctx.ids.id.as_str(), ctx.sink);
+    match command {
+        Command::List {
+            filters,
+            output,
+            all: true,
+            ..
+        } => list_all(client, filters, *output, sink).await,
+        Command::List {
+            filters, output, ..
+        } => list_page(client, filters, *output, sink).await,
+        Command::Count { filters, .. } => {
+            let n = client.count(&filters.filters()).await?;
+            writeln!(std::io::stdout().lock(), "{n}")?;
+            Ok(())
+        }
+        Command::Get { output, .. } => {
+            let (one, body) = client.get_with_body(id).await?;
+            let mut out = std::io::stdout().lock();
+            match output {
+                GetFormat::Json => write_json_body(&mut out, &body, sink)?,
+                GetFormat::Table => output::write_detail(&mut out, &one)?,
+            }
+            if let Some(note) = output::unparsed_note(std::slice::from_ref(&one)) {
+                eprintln!("{note}");
+            }
+            Ok(())
+        }
+        Command::Share { to, output, .. } => {
+            let made = client.share(id, to).await?;
+            let mut out = std::io::stdout().lock();
+            match output {
+                Format::Table => output::write_table(&mut out, &made, false)?,
+                other => write_rows(&mut out, export_format(*other, false), sink, &made)?,
+            }
+            Ok(())
+        }
+        Command::Unshare { backup, .. } => {
+            client.cancel(id, *backup).await?;
+            if *backup {
+                eprintln!("cancelled every sharing of backup {id}");
+            } else {
+                eprintln!("cancelled sharing {id}");
+            }
+            Ok(())
+        }
+        // Refused by `check` above.
+        Command::Accept { .. } | Command::Reject { .. } | Command::Vaults { .. } => {
+            unreachable!("`{}` is refused under VBS", command.name())
+        }
+        Command::Config { .. } | Command::Serve(_) | Command::Completions { .. } => {
+            unreachable!("`{}` is the same for every service", command.name())
+        }
+    }
+}
 
 /// `list` without `--all`: one page, and on stderr what else there is.
-pub(super) async fn list_page(
+async fn list_page(
     client: &Client,
     filters: &FilterArgs,
     format: Format,
@@ -54,7 +145,7 @@ pub(super) async fn list_page(
     Ok(())
 }
 
-pub(super) fn write_rows(
+fn write_rows(
     out: &mut impl Write,
     format: ExportFormat,
     sink: Sink,
@@ -68,7 +159,7 @@ pub(super) fn write_rows(
     w.end(out)
 }
 
-pub(super) fn export_format(f: Format, share_to_me: bool) -> ExportFormat {
+fn export_format(f: Format, share_to_me: bool) -> ExportFormat {
     match f {
         Format::Json => ExportFormat::Json,
         Format::Ndjson => ExportFormat::Ndjson,
@@ -78,7 +169,7 @@ pub(super) fn export_format(f: Format, share_to_me: bool) -> ExportFormat {
 }
 
 /// `list --all`: every page streamed to stdout, progress on stderr when it is a terminal.
-pub(super) async fn list_all(
+async fn list_all(
     client: &Client,
     filters: &FilterArgs,
     format: Format,
