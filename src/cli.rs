@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::service::SharingService;
 use crate::api::{Filters, ListQuery, SortDir, SortKey};
 use crate::config::Overrides;
 
@@ -611,6 +612,28 @@ impl Command {
         }
     }
 
+    /// What the command changes under `service`, as a read-only refusal words it
+    /// ("refusing to …"); `None` for a command that only reads. Every write is named here,
+    /// so read-only mode is enforced in one place for every service.
+    pub fn write_action(&self, service: SharingService) -> Option<&'static str> {
+        match self {
+            Command::Share { .. } => Some("share"),
+            Command::Unshare { .. } => Some(match service {
+                SharingService::Vbs => "cancel a sharing",
+                SharingService::Cbr => "remove members",
+            }),
+            Command::Accept { .. } => Some("accept a shared backup"),
+            Command::Reject { .. } => Some("reject a shared backup"),
+            Command::List { .. }
+            | Command::Count { .. }
+            | Command::Get { .. }
+            | Command::Vaults { .. }
+            | Command::Config { .. }
+            | Command::Completions { .. }
+            | Command::Serve(_) => None,
+        }
+    }
+
     /// The connection options given after the subcommand, for those that take them.
     pub fn connection(&self) -> Option<&ConnectionArgs> {
         match self {
@@ -713,11 +736,7 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 
 /// The `--status` values given, checked against `service`'s statuses: a usage error's text
 /// when one is not the service's, or when VBS is given more than one.
-pub fn check_statuses(
-    statuses: &[String],
-    service: crate::api::service::SharingService,
-) -> Result<(), String> {
-    use crate::api::service::SharingService;
+pub fn check_statuses(statuses: &[String], service: SharingService) -> Result<(), String> {
     let (known, name): (&[&str], &str) = match service {
         SharingService::Vbs => (&crate::api::model::STATUSES, "VBS"),
         SharingService::Cbr => (&crate::api::cbr::model::BACKUP_STATUSES, "CBR"),

@@ -1,27 +1,44 @@
 //! What each subcommand does, given parsed arguments. `main.rs` only wires.
+//!
+//! [`run`] does what is the same for every service, once: usage checks, settings, the
+//! `--status` check, read-only mode for every write ([`Command::write_action`] names them),
+//! and the commands that are not per service (`config`, `serve`, `completions`, and the
+//! browser). The rest goes to the module of the service in use, `vbs` or `cbr` beside this
+//! file. Each has the same two entry points:
+//!
+//! - `check(&Command) -> Result<(), UsageError>`: refuses what makes no sense for the
+//!   service (`accept` under VBS, say), before a client is built or read-only mode is
+//!   consulted, so the user hears what to do instead first;
+//! - `run(&Command, &Ctx) -> anyhow::Result<()>`: every subcommand against the service,
+//!   given the settings, the client (whose session a service's own client is built on), the
+//!   checked IDs and the output sink in `Ctx`.
+//!
+//! A third service touches four files here: its new `commands/<service>.rs` with those
+//! two functions; this file (its `mod` line and one arm in each `match settings.service`);
+//! its entry in the service list, `api/service.rs`; and `cli.rs`, whose
+//! [`Command::write_action`] words its `unshare` for a read-only refusal and whose
+//! [`check_statuses`](crate::cli::check_statuses) knows its backup statuses. The compiler
+//! points at each match once the entry is in the list. Its API client and row schemas are
+//! modules of their own under `api/` and `schema/`, as `api/service.rs` says.
 
 use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::api::cbr::CbrClient;
 use crate::api::ids::Kind;
 use crate::api::service::SharingService;
 use crate::api::sign::AkSk;
 use crate::api::{Auth, Client};
-use crate::cli::{
-    Cli, Command, ConnectionArgs, FilterArgs, Format, GetFormat, MAX_SHARE_TARGETS, ServeArgs,
-};
+use crate::cli::{Cli, Command, ConnectionArgs, MAX_SHARE_TARGETS, ServeArgs};
 use crate::config::{self, Settings};
-use crate::export::{self, ExportFormat};
-use crate::output;
-use crate::output::safe::{Sink, write_json_body};
+use crate::output::safe::Sink;
 use crate::server::{self, RunningServer, ServerConfig};
 
 mod cbr;
 mod progress;
 mod show_config;
+mod vbs;
 
 /// A mistake in how vbshare was called, found after parsing: exits with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -101,52 +118,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
              can read and change this traffic, credentials included."
         );
     }
-    let recipient_only = matches!(
-        cli.command,
-        Some(Command::Accept { .. } | Command::Reject { .. } | Command::Vaults { .. })
-    );
-    if recipient_only && settings.service == SharingService::Vbs {
-        return Err(UsageError(format!(
-            "`{}` is a CBR command: VBS has no accept step (a backup shared with this project \
-             is usable at once) and no vaults; pass --service cbr",
-            cli.command.as_ref().map_or("", Command::name)
-        ))
-        .into());
-    }
-    if settings.service == SharingService::Cbr
-        && !matches!(
-            cli.command,
-            None | Some(
-                Command::Config { .. }
-                    | Command::Accept { .. }
-                    | Command::Reject { .. }
-                    | Command::Vaults { .. }
-                    | Command::Share { .. }
-                    | Command::Unshare { .. }
-                    | Command::List { .. }
-                    | Command::Count { .. }
-                    | Command::Get { .. }
-            )
-        )
-    {
-        let what = cli
-            .command
-            .as_ref()
-            .map_or_else(|| "the browser".to_owned(), |c| format!("`{}`", c.name()));
-        return Err(anyhow::anyhow!(
-            "{what} does not speak CBR in this build yet (the service is cbr from {}); the \
-             CBR commands are list, count, get, share, unshare, accept, reject and vaults: \
-             pass --service vbs for VBS, or run vbshare config to see the settings",
-            settings
-                .origin("service")
-                .map_or_else(|| "the settings".to_owned(), ToString::to_string)
-        ));
-    }
     let filters = match &cli.command {
         Some(Command::List { filters, .. } | Command::Count { filters, .. }) => filters,
         _ => &cli.filters,
     };
     crate::cli::check_statuses(&filters.status, settings.service).map_err(UsageError)?;
+    // What the service cannot do is said before anything else can fail or refuse.
+    if let Some(command) = &cli.command {
+        match settings.service {
+            SharingService::Vbs => vbs::check(command)?,
+            SharingService::Cbr => cbr::check(command)?,
+        }
+    }
     let client = Client::new(settings.client_config()?)?;
     let result = dispatch(&cli, &settings, client, &ids).await;
     if let Some(server) = demo {
@@ -222,6 +205,20 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot serve on {listen}"))
 }
 
+/// What a service's `run` is given besides the command.
+#[derive(Debug)]
+struct Ctx<'a> {
+    settings: &'a Settings,
+    /// The VBS client; another service builds its own on this one's [`Client::session`]
+    /// (transport, credentials, token).
+    client: &'a Client,
+    ids: &'a Ids,
+    /// Where output goes, which decides how server text is made safe for it.
+    sink: Sink,
+}
+
+/// Runs a command once settings are resolved and the client is built: read-only mode for
+/// every write, then the browser and `config` here, the rest in the service's module.
 async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     // Where output goes decides how server text is made safe for it.
@@ -230,6 +227,15 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
         Some(Command::List { csv_raw: true, .. } | Command::Share { csv_raw: true, .. })
     );
     let sink = Sink::stdout(csv_raw);
+    // Read-only mode, for every write of every service, before the service runs it.
+    if let Some(what) = cli
+        .command
+        .as_ref()
+        .and_then(|c| c.write_action(settings.service))
+        && settings.read_only
+    {
+        return Err(ReadOnlyError(what).into());
+    }
     match &cli.command {
         None => {
             let options = crate::tui::Options {
@@ -251,143 +257,10 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 read_only: settings.read_only,
                 refresh: cli.browser.refresh.map(Duration::from_secs),
                 service: settings.service,
-                cbr: CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
+                cbr: crate::api::cbr::CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
                 concurrency: settings.concurrency,
             };
             crate::tui::run(client, options).await
-        }
-        Some(Command::List {
-            filters,
-            output,
-            all,
-            ..
-        }) if settings.service == SharingService::Cbr => {
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            let names = &settings.project_names;
-            if filters.shared_with_me {
-                cbr::list_shared(&cbr, filters, *all, *output, sink, names).await
-            } else {
-                let n = settings.concurrency;
-                cbr::list_owned(&cbr, filters, n, *all, *output, sink, names).await
-            }
-        }
-        Some(Command::Count { filters, .. }) if settings.service == SharingService::Cbr => {
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            if filters.shared_with_me {
-                cbr::count_shared(&cbr, filters).await
-            } else {
-                cbr::count_owned(&cbr, filters, settings.concurrency).await
-            }
-        }
-        Some(Command::List { filters, .. } | Command::Count { filters, .. })
-            if filters.member_status.is_some() =>
-        {
-            Err(UsageError(
-                "--member-status is for CBR (a recipient accepts or rejects a shared backup); \
-                 VBS has no such status: pass --service cbr"
-                    .into(),
-            )
-            .into())
-        }
-        Some(Command::List {
-            filters,
-            output,
-            all: true,
-            ..
-        }) => list_all(&client, filters, *output, sink).await,
-        Some(Command::List {
-            filters, output, ..
-        }) => list_page(&client, filters, *output, sink).await,
-        Some(Command::Share { to, output, .. }) if settings.service == SharingService::Cbr => {
-            if settings.read_only {
-                return Err(ReadOnlyError("share").into());
-            }
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::share(&cbr, &ids.id, to, &settings.project_names, *output, sink).await
-        }
-        Some(Command::Unshare { to, backup, .. }) if settings.service == SharingService::Cbr => {
-            if settings.read_only {
-                return Err(ReadOnlyError("remove members").into());
-            }
-            if to.is_empty() && !backup {
-                return Err(UsageError(
-                    "with CBR, name the members to remove with --to PROJECT_ID, or remove every \
-                     member with --backup"
-                        .into(),
-                )
-                .into());
-            }
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::unshare(&cbr, &ids.id, to, *backup).await
-        }
-        Some(Command::Unshare { to, .. }) if !to.is_empty() => Err(UsageError(
-            "--to is for CBR members; a VBS sharing is cancelled by its sharing ID, or every \
-             sharing of a backup with --backup"
-                .into(),
-        )
-        .into()),
-        Some(Command::Share { to, output, .. }) => {
-            if settings.read_only {
-                return Err(ReadOnlyError("share").into());
-            }
-            let made = client.share(&ids.id, to).await?;
-            let mut out = stdout.lock();
-            match output {
-                Format::Table => output::write_table(&mut out, &made, false)?,
-                other => write_rows(&mut out, export_format(*other, false), sink, &made)?,
-            }
-            Ok(())
-        }
-        Some(Command::Unshare { backup, .. }) => {
-            if settings.read_only {
-                return Err(ReadOnlyError("cancel a sharing").into());
-            }
-            client.cancel(&ids.id, *backup).await?;
-            if *backup {
-                eprintln!("cancelled every sharing of backup {}", ids.id);
-            } else {
-                eprintln!("cancelled sharing {}", ids.id);
-            }
-            Ok(())
-        }
-        Some(Command::Count { filters, .. }) => {
-            let n = client.count(&filters.filters()).await?;
-            writeln!(stdout.lock(), "{n}")?;
-            Ok(())
-        }
-        Some(Command::Get { output, .. }) if settings.service == SharingService::Cbr => {
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::get(&cbr, &ids.id, *output, sink, &settings.project_names).await
-        }
-        Some(Command::Get { output, .. }) => {
-            let (one, body) = client.get_with_body(&ids.id).await?;
-            let mut out = stdout.lock();
-            match output {
-                GetFormat::Json => write_json_body(&mut out, &body, sink)?,
-                GetFormat::Table => output::write_detail(&mut out, &one)?,
-            }
-            if let Some(note) = output::unparsed_note(std::slice::from_ref(&one)) {
-                eprintln!("{note}");
-            }
-            Ok(())
-        }
-        Some(Command::Accept { vault, .. }) => {
-            if settings.read_only {
-                return Err(ReadOnlyError("accept a shared backup").into());
-            }
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::accept(&cbr, &ids.id, vault).await
-        }
-        Some(Command::Reject { .. }) => {
-            if settings.read_only {
-                return Err(ReadOnlyError("reject a shared backup").into());
-            }
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::reject(&cbr, &ids.id).await
-        }
-        Some(Command::Vaults { fits, output, .. }) => {
-            let cbr = CbrClient::new(client.session(), &settings.cbr_endpoint)?;
-            cbr::vaults(&cbr, fits.as_deref(), *output, sink).await
         }
         Some(Command::Config { check, .. }) => {
             let mut out = stdout.lock();
@@ -402,50 +275,19 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
         Some(Command::Serve(_) | Command::Completions { .. }) => {
             unreachable!("handled before settings are resolved")
         }
-    }
-}
-
-/// `list` without `--all`: one page, and on stderr what else there is.
-async fn list_page(
-    client: &Client,
-    filters: &FilterArgs,
-    format: Format,
-    sink: Sink,
-) -> anyhow::Result<()> {
-    let q = filters.list_query();
-    let (rows, body) = client.list_with_body(&q).await?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => write_json_body(&mut out, &body, sink)?,
-        Format::Table if rows.is_empty() => {}
-        Format::Table => output::write_table(&mut out, &rows, q.filters.share_to_me)?,
-        Format::Ndjson | Format::Csv => {
-            write_rows(&mut out, export_format(format, false), sink, &rows)?;
+        Some(command) => {
+            let ctx = Ctx {
+                settings,
+                client: &client,
+                ids,
+                sink,
+            };
+            match settings.service {
+                SharingService::Vbs => vbs::run(command, &ctx).await,
+                SharingService::Cbr => cbr::run(command, &ctx).await,
+            }
         }
     }
-    out.flush()?;
-    drop(out);
-    // A full page (or an empty one past the start) may not be everything: ask for the total
-    // so the user hears so, instead of taking one page for the whole set.
-    let offset = q.offset.unwrap_or(0);
-    let shown = rows.len() as u64;
-    let full = shown > 0 && shown >= u64::from(q.limit.unwrap_or(export::PAGE_SIZE));
-    let total = if full || (shown == 0 && offset > 0) {
-        client.count(&q.filters).await.ok()
-    } else {
-        Some(offset + shown)
-    };
-    // An empty page is said in words where a table would have shown a bare header; JSON,
-    // NDJSON and CSV already say "nothing" in their own form.
-    if let Some(note) =
-        page_note(offset, shown, total).filter(|_| shown > 0 || format == Format::Table)
-    {
-        eprintln!("{note}");
-    }
-    if let Some(note) = output::unparsed_note(&rows) {
-        eprintln!("{note}");
-    }
-    Ok(())
 }
 
 /// What `list` says on stderr about the page it printed: that nothing matched, or which rows
@@ -474,29 +316,6 @@ pub fn page_note(offset: u64, shown: u64, total: Option<u64>) -> Option<String> 
     })
 }
 
-fn write_rows(
-    out: &mut impl Write,
-    format: ExportFormat,
-    sink: Sink,
-    rows: &[crate::api::Sharing],
-) -> std::io::Result<()> {
-    let mut w = export::RowWriter::new(format, sink);
-    w.begin(out)?;
-    for r in rows {
-        w.row(out, r)?;
-    }
-    w.end(out)
-}
-
-fn export_format(f: Format, share_to_me: bool) -> ExportFormat {
-    match f {
-        Format::Json => ExportFormat::Json,
-        Format::Ndjson => ExportFormat::Ndjson,
-        Format::Csv => ExportFormat::Csv,
-        Format::Table => ExportFormat::Table { share_to_me },
-    }
-}
-
 fn check_targets(to: &[String]) -> Result<(), UsageError> {
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = to.iter().find(|t| !seen.insert(t.as_str())) {
@@ -507,43 +326,6 @@ fn check_targets(to: &[String]) -> Result<(), UsageError> {
             "a backup can be shared with at most {MAX_SHARE_TARGETS} projects at once ({} given)",
             to.len()
         )));
-    }
-    Ok(())
-}
-
-/// `list --all`: every page streamed to stdout, progress on stderr when it is a terminal.
-async fn list_all(
-    client: &Client,
-    filters: &FilterArgs,
-    format: Format,
-    sink: Sink,
-) -> anyhow::Result<()> {
-    let q = filters.list_query();
-    let sort = (
-        q.sort_key.unwrap_or_default(),
-        q.sort_dir.unwrap_or_default(),
-    );
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut bar = progress::Bar::for_stderr();
-    let summary = export::export_all(
-        client,
-        &q.filters,
-        sort,
-        export_format(format, q.filters.share_to_me),
-        sink,
-        &mut out,
-        |p| bar.update(p),
-    )
-    .await;
-    bar.finish();
-    let summary = summary?;
-    out.flush()?;
-    if let Some(w) = summary.consistency_warning() {
-        eprintln!("{w}");
-    }
-    if let Some(note) = output::unparsed_note_for(summary.unparsed_fields) {
-        eprintln!("{note}");
     }
     Ok(())
 }

@@ -830,3 +830,83 @@ async fn read_only_fails_closed_for_the_demo_too() {
     let out = run(c).await;
     assert!(!stderr(&out).contains("read-only"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_every_write_of_each_service_after_its_usage_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let id = "8332443e-9866-41d8-8a58-a898cf5db030";
+    let cases: [(&str, &[&str], i32, &str); 12] = [
+        (
+            "vbs",
+            &["share", id, "--to", PARTNER],
+            1,
+            "refusing to share:",
+        ),
+        ("vbs", &["unshare", id], 1, "refusing to cancel a sharing:"),
+        (
+            "vbs",
+            &["unshare", id, "--to", PARTNER],
+            2,
+            "--to is for CBR members",
+        ),
+        (
+            "vbs",
+            &["accept", id, "--vault", "auto"],
+            2,
+            "`accept` is a CBR command",
+        ),
+        ("vbs", &["reject", id], 2, "`reject` is a CBR command"),
+        (
+            "vbs",
+            &["list", "--member-status", "all"],
+            2,
+            "--member-status is for CBR",
+        ),
+        (
+            "cbr",
+            &["share", id, "--to", PARTNER],
+            1,
+            "refusing to share:",
+        ),
+        (
+            "cbr",
+            &["unshare", id, "--to", PARTNER],
+            1,
+            "refusing to remove members:",
+        ),
+        (
+            "cbr",
+            &["unshare", id, "--backup"],
+            1,
+            "refusing to remove members:",
+        ),
+        ("cbr", &["unshare", id], 1, "refusing to remove members:"),
+        (
+            "cbr",
+            &["accept", id, "--vault", "auto"],
+            1,
+            "refusing to accept a shared backup:",
+        ),
+        (
+            "cbr",
+            &["reject", id],
+            1,
+            "refusing to reject a shared backup:",
+        ),
+    ];
+    for (service, args, code, says) in cases {
+        let mut c = vbshare(home.path());
+        c.args(["--demo", "--read-only", "--service", service])
+            .args(args);
+        let out = run(c).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{service} {args:?}: {err}");
+        assert!(err.contains(says), "{service} {args:?}: {err}");
+        assert!(stdout(&out).is_empty(), "{service} {args:?}");
+    }
+    // Reads go on in read-only mode.
+    let mut c = vbshare(home.path());
+    c.args(["--demo", "--read-only", "--service", "cbr", "vaults"]);
+    let out = run(c).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+}

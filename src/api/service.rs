@@ -1,5 +1,6 @@
 //! The backup-sharing services vbshare speaks, listed once. A new service is one entry
-//! here, one module beside `client` (its calls and model) and its row schemas.
+//! here, one module beside `client` (its calls and model), its row schemas, and its
+//! commands beside `commands/vbs.rs` (the `commands` module says how they plug in).
 
 use std::fmt;
 use std::str::FromStr;

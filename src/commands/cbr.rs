@@ -1,6 +1,8 @@
-//! The CBR commands a recipient needs: accept a shared backup into a vault (naming the
-//! vault, or `auto` for the roomiest one that fits) and reject one. Re-running either is
-//! safe: what is already done says so and exits 0.
+//! CBR, Cloud Backup and Recovery: every subcommand through [`CbrClient`], built on the
+//! session of the VBS client. An owner lists, counts, shares and unshares backups by their
+//! members; a recipient lists what is shared with it, accepts a shared backup into a vault
+//! (naming the vault, or `auto` for the roomiest one that fits) or rejects it. Re-running a
+//! write is safe: what is already done says so and exits 0.
 
 use anyhow::bail;
 
@@ -8,7 +10,7 @@ use crate::api::cbr::model::{UpdateMemberRequest, size_text};
 use crate::api::cbr::{
     AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
 };
-use crate::cli::{FilterArgs, Format, GetFormat};
+use crate::cli::{Command, FilterArgs, Format, GetFormat};
 use crate::output::safe::{Sink, write_json_body};
 use crate::schema::View;
 use crate::schema::cbr::{
@@ -16,12 +18,75 @@ use crate::schema::cbr::{
 };
 use crate::text::sanitize;
 
+use super::{Ctx, UsageError};
+
 /// Shared backups asked for per page while looking one up.
 const PAGE: u32 = 1000;
 
+/// Refuses what makes no sense under CBR: nothing, as CBR has every subcommand. The
+/// argument check of `unshare` comes in [`run`], after read-only mode, as it always has.
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the shape every service's check has"
+)]
+pub fn check(_command: &Command) -> Result<(), UsageError> {
+    Ok(())
+}
+
+/// Runs `command` against CBR, starting with [`check`] so it stands alone. Read-only
+/// mode is the caller's: a write reaches here only when it is off.
+pub async fn run(command: &Command, ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    check(command)?;
+    if let Command::Unshare { to, backup, .. } = command
+        && to.is_empty()
+        && !backup
+    {
+        return Err(UsageError(
+            "with CBR, name the members to remove with --to PROJECT_ID, or remove every \
+             member with --backup"
+                .into(),
+        )
+        .into());
+    }
+    let settings = ctx.settings;
+    let (id, sink, names) = (ctx.ids.id.as_str(), ctx.sink, &settings.project_names);
+    let cbr = CbrClient::new(ctx.client.session(), &settings.cbr_endpoint)?;
+    match command {
+        Command::List {
+            filters,
+            output,
+            all,
+            ..
+        } => {
+            if filters.shared_with_me {
+                list_shared(&cbr, filters, *all, *output, sink, names).await
+            } else {
+                let n = settings.concurrency;
+                list_owned(&cbr, filters, n, *all, *output, sink, names).await
+            }
+        }
+        Command::Count { filters, .. } => {
+            if filters.shared_with_me {
+                count_shared(&cbr, filters).await
+            } else {
+                count_owned(&cbr, filters, settings.concurrency).await
+            }
+        }
+        Command::Get { output, .. } => get(&cbr, id, *output, sink, names).await,
+        Command::Share { to, output, .. } => share(&cbr, id, to, names, *output, sink).await,
+        Command::Unshare { to, backup, .. } => unshare(&cbr, id, to, *backup).await,
+        Command::Accept { vault, .. } => accept(&cbr, id, vault).await,
+        Command::Reject { .. } => reject(&cbr, id).await,
+        Command::Vaults { fits, output, .. } => vaults(&cbr, fits.as_deref(), *output, sink).await,
+        Command::Config { .. } | Command::Serve(_) | Command::Completions { .. } => {
+            unreachable!("`{}` is the same for every service", command.name())
+        }
+    }
+}
+
 /// A shared backup and this project's status for it, found through the status-filtered
 /// lists (a shared backup carries no status of its own).
-pub async fn find_shared(
+async fn find_shared(
     client: &CbrClient,
     backup_id: &str,
 ) -> anyhow::Result<Option<(Backup, MemberStatus)>> {
@@ -58,7 +123,7 @@ pub async fn find_shared(
 }
 
 /// Every vault of this project.
-pub async fn all_vaults(client: &CbrClient) -> anyhow::Result<Vec<Vault>> {
+async fn all_vaults(client: &CbrClient) -> anyhow::Result<Vec<Vault>> {
     let mut vaults = Vec::new();
     loop {
         let page = client
@@ -90,7 +155,7 @@ fn not_shared(backup_id: &str) -> anyhow::Error {
 }
 
 /// `accept BACKUP_ID --vault VAULT_ID|auto`.
-pub async fn accept(client: &CbrClient, backup_id: &str, vault: &str) -> anyhow::Result<()> {
+async fn accept(client: &CbrClient, backup_id: &str, vault: &str) -> anyhow::Result<()> {
     let Some((backup, status)) = find_shared(client, backup_id).await? else {
         return Err(not_shared(backup_id));
     };
@@ -130,7 +195,7 @@ pub async fn accept(client: &CbrClient, backup_id: &str, vault: &str) -> anyhow:
         }
     } else {
         let id = crate::api::ids::resource_id(crate::api::ids::Kind::Vault, vault)
-            .map_err(|e| crate::commands::UsageError(e.0))?;
+            .map_err(|e| UsageError(e.0))?;
         let Some(v) = vaults.iter().find(|v| v.id.as_deref() == Some(id.as_str())) else {
             bail!("vault {id} is not one of this project's vaults: see vbshare vaults");
         };
@@ -173,7 +238,7 @@ pub async fn accept(client: &CbrClient, backup_id: &str, vault: &str) -> anyhow:
 }
 
 /// `reject BACKUP_ID`.
-pub async fn reject(client: &CbrClient, backup_id: &str) -> anyhow::Result<()> {
+async fn reject(client: &CbrClient, backup_id: &str) -> anyhow::Result<()> {
     let Some((backup, status)) = find_shared(client, backup_id).await? else {
         return Err(not_shared(backup_id));
     };
@@ -194,7 +259,7 @@ pub async fn reject(client: &CbrClient, backup_id: &str) -> anyhow::Result<()> {
 }
 
 /// `vaults [--fits BACKUP_ID]`: this project's vaults, and whether each can take a backup.
-pub async fn vaults(
+async fn vaults(
     client: &CbrClient,
     fits: Option<&str>,
     format: GetFormat,
@@ -247,7 +312,7 @@ pub async fn vaults(
 
 /// `share BACKUP_ID --to PROJECT…` as the owner: adds the projects that are not members
 /// yet; those that are say so (a re-run is safe).
-pub async fn share(
+async fn share(
     client: &CbrClient,
     backup_id: &str,
     to: &[String],
@@ -306,7 +371,7 @@ pub async fn share(
 
 /// `unshare BACKUP_ID --to PROJECT…` or `--backup` as the owner: removes members; those
 /// that are not members say so, and a member that had accepted is warned about.
-pub async fn unshare(
+async fn unshare(
     client: &CbrClient,
     backup_id: &str,
     to: &[String],
@@ -361,7 +426,7 @@ fn statuses(member_status: Option<&str>) -> Vec<MemberStatus> {
 /// for a recipient's list. `--name` and `--from-project` are applied locally.
 fn shared_query(f: &FilterArgs) -> anyhow::Result<BackupQuery> {
     let refuse = |flag: &str, why: &str| -> anyhow::Result<BackupQuery> {
-        Err(crate::commands::UsageError(format!(
+        Err(UsageError(format!(
             "{flag} has no meaning for CBR's shared-with-me list: {why}"
         ))
         .into())
@@ -438,7 +503,7 @@ async fn all_shared(
 /// `--all`). One status and no local filter is one call, its body printed as received with
 /// `-o json`; otherwise every matching page is read, filtered, then paged locally, so a
 /// page is never short and a count never wrong.
-pub async fn list_shared(
+async fn list_shared(
     client: &CbrClient,
     f: &FilterArgs,
     all_pages: bool,
@@ -535,7 +600,7 @@ fn write_shared(
 }
 
 fn note_page(offset: u64, shown: u64, total: Option<u64>) {
-    if let Some(note) = crate::commands::page_note(offset, shown, total) {
+    if let Some(note) = super::page_note(offset, shown, total) {
         let note = note.replace("sharings", "shared backups");
         eprintln!("{note}");
     }
@@ -543,7 +608,7 @@ fn note_page(offset: u64, shown: u64, total: Option<u64>) {
 
 /// `count --shared-with-me [--member-status S|all]` under CBR: one number, or with `all`
 /// one line per status and the total.
-pub async fn count_shared(client: &CbrClient, f: &FilterArgs) -> anyhow::Result<()> {
+async fn count_shared(client: &CbrClient, f: &FilterArgs) -> anyhow::Result<()> {
     let base = shared_query(f)?;
     let wanted = statuses(f.member_status.as_deref());
     let mut counts = Vec::new();
@@ -591,14 +656,14 @@ async fn owned(
 ) -> anyhow::Result<Owned> {
     use crate::api::cbr::{WalkEvent, walk_owner};
     if f.from_project.is_some() {
-        return Err(crate::commands::UsageError(
+        return Err(UsageError(
             "--from-project has no meaning for the backups this project shares: it shares them"
                 .into(),
         )
         .into());
     }
     if f.sort_key.is_some() || f.sort_dir.is_some() {
-        return Err(crate::commands::UsageError(
+        return Err(UsageError(
             "--sort-key/--sort-dir have no meaning for CBR's shared-by-me list: members come \
              newest first"
                 .into(),
@@ -654,11 +719,7 @@ async fn owned(
 }
 
 /// `count` (shared by me) under CBR: how many member rows pass the filters.
-pub async fn count_owned(
-    client: &CbrClient,
-    f: &FilterArgs,
-    concurrency: u32,
-) -> anyhow::Result<()> {
+async fn count_owned(client: &CbrClient, f: &FilterArgs, concurrency: u32) -> anyhow::Result<()> {
     let Owned { rows, errors, .. } =
         owned(client, f, concurrency, &std::collections::BTreeMap::new()).await?;
     println!("{}", rows.len());
@@ -673,7 +734,7 @@ pub async fn count_owned(
 
 /// `get BACKUP_ID` under CBR: the backup and its members for its owner, or the backup and
 /// this project's status for a recipient.
-pub async fn get(
+async fn get(
     client: &CbrClient,
     backup_id: &str,
     format: GetFormat,
@@ -754,7 +815,7 @@ pub async fn get(
 /// members of each, within `--concurrency`. Members are filtered on the member project
 /// (`--to-project`) and status (`--member-status`) locally; the backups by what CBR can
 /// filter. Backups whose members could not be read are reported and make the exit 1.
-pub async fn list_owned(
+async fn list_owned(
     client: &CbrClient,
     f: &FilterArgs,
     concurrency: u32,
