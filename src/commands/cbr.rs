@@ -124,18 +124,7 @@ async fn find_shared(
 
 /// Every vault of this project.
 async fn all_vaults(client: &CbrClient) -> anyhow::Result<Vec<Vault>> {
-    let mut vaults = Vec::new();
-    loop {
-        let page = client
-            .list_vaults(Some(PAGE), Some(vaults.len() as u64))
-            .await?
-            .page;
-        let got = page.items.len();
-        vaults.extend(page.items);
-        if got == 0 || page.count.is_some_and(|c| vaults.len() as u64 >= c) {
-            return Ok(vaults);
-        }
-    }
+    Ok(crate::api::cbr::lists::all_vaults(client).await?)
 }
 
 /// `name (id)` of a backup or vault, safe for the terminal.
@@ -480,23 +469,12 @@ async fn all_shared(
     status: &MemberStatus,
     f: &FilterArgs,
 ) -> anyhow::Result<Vec<Backup>> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    loop {
-        let q = BackupQuery {
-            member_status: Some(status.clone()),
-            limit: Some(PAGE),
-            offset: Some(offset),
-            ..base.clone()
-        };
-        let page = client.list_backups(&q).await?.page;
-        let got = page.items.len() as u64;
-        offset += got;
-        out.extend(page.items.into_iter().filter(|b| local_match(f, b)));
-        if got == 0 || page.count.is_some_and(|c| offset >= c) {
-            return Ok(out);
-        }
-    }
+    let q = BackupQuery {
+        member_status: Some(status.clone()),
+        ..base.clone()
+    };
+    let all = crate::api::cbr::lists::all_backups(client, &q).await?;
+    Ok(all.into_iter().filter(|b| local_match(f, b)).collect())
 }
 
 /// `list --shared-with-me [--member-status S|all]` under CBR: one page (or every page with

@@ -326,7 +326,7 @@ fn m_backup_name(r: &MemberRow) -> Datum<'_> {
     plain(Value::Text(r.backup_name.as_deref()))
 }
 fn m_project(r: &MemberRow) -> Datum<'_> {
-    plain(Value::Text(r.member.dest_project_id.as_deref()))
+    plain(Value::Project(r.member.dest_project_id.as_deref()))
 }
 fn m_project_name(r: &MemberRow) -> Datum<'_> {
     plain(Value::Text(r.project_name.as_deref()))
@@ -371,14 +371,6 @@ static MEMBER_COLUMNS: &[Column<MemberRow>] = &[
         None,
         false,
         |r, _| m_project(r),
-    ),
-    col(
-        "name",
-        "Name",
-        Width::Fit { typical: 16 },
-        Some(2),
-        false,
-        |r, _| m_project_name(r),
     ),
     col(
         "status",
@@ -558,7 +550,7 @@ fn s_size(r: &SharedRow) -> Datum<'_> {
     plain(Value::Gb(r.backup.resource_size))
 }
 fn s_from(r: &SharedRow) -> Datum<'_> {
-    plain(Value::Text(r.backup.project_id.as_deref()))
+    plain(Value::Project(r.backup.project_id.as_deref()))
 }
 fn s_from_name(r: &SharedRow) -> Datum<'_> {
     plain(Value::Text(r.from_name.as_deref()))
@@ -617,21 +609,14 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         true,
         |r, _| s_size(r),
     ),
+    // The sharing project: its name where one is known, else its ID.
     col(
         "from",
-        "From project",
-        Width::Fit { typical: 32 },
-        Some(2),
-        false,
-        |r, _| s_from(r),
-    ),
-    col(
-        "from_name",
         "From",
         Width::Fit { typical: 16 },
         None,
         false,
-        |r, _| s_from_name(r),
+        |r, _| s_from(r),
     ),
     col(
         "status",
@@ -645,7 +630,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         "created",
         "Created (UTC)",
         Width::Fixed(19),
-        Some(2),
+        Some(3),
         false,
         |r, _| s_created(r),
     ),
@@ -653,7 +638,7 @@ static SHARED_COLUMNS: &[Column<SharedRow>] = &[
         "expires",
         "Expires (UTC)",
         Width::Fixed(19),
-        Some(3),
+        Some(2),
         false,
         |r, _| s_expires(r),
     ),

@@ -387,6 +387,7 @@ fn resize_keeps_the_selection_visible() {
     assert_eq!(app.selected, 48);
 }
 
+mod cbr;
 mod exporting;
 mod fetching;
 mod views;
