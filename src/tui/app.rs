@@ -283,7 +283,12 @@ impl App {
 
     /// Whether anything runs in the background (the spinner turns while it does).
     pub fn busy(&self) -> bool {
-        self.loading || self.writing.is_some() || self.export.is_some()
+        self.loading
+            || self.writing.is_some()
+            || self.export.is_some()
+            || self.cbr.loading
+            || self.cbr.writing.is_some()
+            || self.cbr.walk.running
     }
 
     /// Handles one message; returns what the run loop should do.

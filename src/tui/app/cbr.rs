@@ -353,6 +353,10 @@ impl App {
             self.cbr_recompute();
             return Some(self.cbr_start_walk());
         }
+        if self.cbr.loading {
+            // Refreshes never stack.
+            return None;
+        }
         Some(self.cbr_load_shared())
     }
 

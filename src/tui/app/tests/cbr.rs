@@ -350,6 +350,7 @@ fn the_owner_walk_shows_rows_as_they_arrive_pauses_when_left_and_resumes() {
         panic!("t starts the walk")
     };
     assert!(skip.is_empty());
+    assert!(app.busy(), "the spinner turns while the walk runs");
     let mine = backups(100..103, "own");
     let walk = |app: &mut App, event| {
         news(
@@ -416,6 +417,8 @@ fn the_owner_walk_shows_rows_as_they_arrive_pauses_when_left_and_resumes() {
         },
     );
     assert!(app.cbr.walk.finished && !app.cbr.walk.running);
+    // Nothing runs any more: the spinner's clock stops, so an idle browser never wakes.
+    assert!(!app.busy());
     // A finished walk is not walked again by coming back; `r` does.
     ch(&mut app, '1');
     assert!(ch(&mut app, 't').is_none());
