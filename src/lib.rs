@@ -1,8 +1,10 @@
-//! vbshare: a keyboard-driven terminal browser and CLI for Volume Backup Service (VBS)
-//! backup sharings on Huawei Cloud and Open Telekom Cloud.
+//! vbshare: a keyboard-driven terminal browser and CLI for backup sharing on Huawei Cloud
+//! and Open Telekom Cloud: CBR share members (Cloud Backup and Recovery) and the legacy
+//! Volume Backup Service (VBS) sharings.
 //!
-//! - [`api`]: the typed client (model, canonical queries, `SDK-HMAC-SHA256`, auth, errors);
-//! - [`server`]: an embedded VBS-compatible server for `--demo`, `serve` and tests;
+//! - [`api`]: the shared transport, signing, auth, errors and time parsing, with one module
+//!   per service (the VBS client at its root, [`api::cbr`] beside it);
+//! - [`server`]: an embedded server speaking both services for `--demo`, `serve` and tests;
 //! - [`tui`]: the full-screen browser;
 //! - [`config`], [`cli`], [`output`]: settings resolution, the command line, and renderers;
 //! - [`schema`]: each kind of row declared once (columns, detail, CSV), read by every renderer.
