@@ -115,6 +115,7 @@ fn the_owner_walks_its_backups_adds_a_member_and_removes_it() {
     });
     let members = tab_count(&walked, "Shared by me").unwrap();
     assert!(members > 10, "{walked}");
+    idle_uses_no_cpu(&tui);
     // A backup with room for one more member (the demo's golden image has all ten).
     let mut screen = walked;
     for _ in 0..20 {
@@ -161,3 +162,34 @@ fn the_owner_walks_its_backups_adds_a_member_and_removes_it() {
     tui.send("q");
     assert!(tui.wait_exit().success());
 }
+
+/// CPU time (user + system, in clock ticks) the process has used, from `/proc`.
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) start after its ')'.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// After the walk has ended, the browser sleeps: over a second and a half it draws nothing
+/// and uses at most a couple of clock ticks (no spinner, no timer, no polling).
+#[cfg(target_os = "linux")]
+fn idle_uses_no_cpu(tui: &Tui) {
+    let pid = tui.child.process_id().unwrap();
+    // Let the last redraw and the demo server's connection handling settle.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (before, drawn) = (cpu_ticks(pid), tui.raw.lock().unwrap().len());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let used = cpu_ticks(pid) - before;
+    let redrawn = tui.raw.lock().unwrap().len() - drawn;
+    assert_eq!(
+        redrawn, 0,
+        "bytes drawn while idle after the walk (a spinner?)"
+    );
+    assert!(used <= 2, "{used} ticks of CPU while idle after the walk");
+}
+
+#[cfg(not(target_os = "linux"))]
+fn idle_uses_no_cpu(_: &Tui) {}

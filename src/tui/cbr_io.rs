@@ -13,7 +13,8 @@ use super::msg::{CbrEffect, CbrNews};
 use crate::api::cbr::lists::{all_shared, all_vaults};
 use crate::api::cbr::model::UpdateMemberRequest;
 use crate::api::cbr::{
-    AdviceContext, BackupQuery, CbrClient, MemberStatus, model::size_text, walk_owner_skipping,
+    AdviceContext, BackupQuery, CbrClient, MemberStatus, WalkEvent, model::size_text,
+    walk_owner_skipping,
 };
 
 /// Starts `effect` against `client` (the walk within `concurrency`), reporting on `news`.
@@ -63,6 +64,32 @@ pub fn spawn(
                 send(CbrNews::WalkEnded { generation, result });
             }
             CbrEffect::StopWalk => {}
+            CbrEffect::RefreshMembers {
+                generation,
+                backups,
+            } => {
+                // A few backups, one after another (watch mode must stay light).
+                for backup in backups {
+                    let Some(id) = backup.id.clone() else {
+                        continue;
+                    };
+                    let event = match client.list_members(&id, None, None).await {
+                        Ok(l) => WalkEvent::Members {
+                            backup,
+                            members: l.page.items,
+                        },
+                        Err(error) => WalkEvent::Failed { backup, error },
+                    };
+                    send(CbrNews::Walk {
+                        generation,
+                        event: Box::new(event),
+                    });
+                }
+                send(CbrNews::WalkEnded {
+                    generation,
+                    result: Ok(crate::api::cbr::WalkSummary::default()),
+                });
+            }
             CbrEffect::LoadVaults { backup_id } => {
                 let result = all_vaults(&client).await;
                 send(CbrNews::Vaults { backup_id, result });

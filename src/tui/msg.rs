@@ -80,6 +80,14 @@ pub enum CbrEffect {
     },
     /// Stop the walk (its view was left); what it read stays cached.
     StopWalk,
+    /// Read again the members of these backups (the ones known to be shared), reported
+    /// as walk events of `generation`: watch mode on Shared by me.
+    RefreshMembers {
+        /// The walk generation the answers belong to.
+        generation: u64,
+        /// The backups.
+        backups: Vec<Backup>,
+    },
     /// Read this project's vaults for the accept picker of `backup_id`.
     LoadVaults {
         /// The backup to be accepted.

@@ -343,6 +343,42 @@ impl App {
         })
     }
 
+    /// Watch mode's tick under CBR: the shared-with-me lists again; on Shared by me, once
+    /// the walk has ended, only the members of the backups known to be shared.
+    pub(super) fn cbr_watch_tick(&mut self) -> Option<Effect> {
+        if self.cbr.tab != CbrTab::ByMe {
+            return self.cbr_refresh();
+        }
+        if self.cbr.walk.running || !self.cbr.walk.finished {
+            return None;
+        }
+        let mut seen = HashSet::new();
+        let backups: Vec<Backup> = self
+            .cbr
+            .walk
+            .members
+            .iter()
+            .filter_map(|m| {
+                let id = m.member.backup_id.clone()?;
+                let json = m.backup_json.as_deref()?;
+                let raw = serde_json::value::RawValue::from_string(json.to_owned()).ok()?;
+                seen.insert(id)
+                    .then(|| Backup::from_raw(&raw).ok())
+                    .flatten()
+            })
+            .collect();
+        if backups.is_empty() {
+            return None;
+        }
+        self.cbr.walk_generation += 1;
+        self.cbr.walk.running = true;
+        self.dirty = true;
+        Some(Effect::Cbr(CbrEffect::RefreshMembers {
+            generation: self.cbr.walk_generation,
+            backups,
+        }))
+    }
+
     /// `r` under CBR: read the tab's list again (a new walk for Shared by me).
     pub(super) fn cbr_refresh(&mut self) -> Option<Effect> {
         if self.cbr.tab == CbrTab::ByMe {
@@ -825,10 +861,16 @@ impl App {
                 w.total = total;
             }
             WalkEvent::Members { backup, members } => {
+                let mut first_read = true;
                 if let Some(id) = backup.id.clone() {
-                    w.done.insert(id);
+                    // A backup read again (watch mode) replaces its rows.
+                    if !w.done.insert(id.clone()) {
+                        first_read = false;
+                        w.members
+                            .retain(|m| m.member.backup_id.as_deref() != Some(id.as_str()));
+                    }
                 }
-                if !members.is_empty() {
+                if first_read && !members.is_empty() {
                     w.shared += 1;
                 }
                 let name = backup.name.clone();

@@ -33,7 +33,7 @@ impl App {
             return None;
         }
         if self.is_cbr() {
-            return self.cbr_refresh();
+            return self.cbr_watch_tick();
         }
         self.fetch(false, true)
     }

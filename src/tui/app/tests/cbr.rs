@@ -519,3 +519,69 @@ fn cbr_screens() {
     }
     insta::assert_snapshot!("cbr_walk_80x24", fixtures::render(&app, 80, 24));
 }
+
+/// Watch mode on Shared by me reads again only the backups known to be shared, once the
+/// walk has ended; what it reads replaces those backups' rows.
+#[test]
+fn watch_mode_rereads_only_the_shared_backups() {
+    let mut app = on_cbr();
+    let CbrEffect::Walk { generation, .. } = cbr_effect(ch(&mut app, 't')) else {
+        panic!()
+    };
+    let mine = backups(100..104, "own");
+    let members = |b: &Backup, ps: &[&str]| member_rows(b, ps);
+    for (b, ps) in [
+        (&mine[0], &[PARTNER, ME][..]),
+        (&mine[1], &[][..]),
+        (&mine[2], &[PARTNER][..]),
+    ] {
+        let ev = WalkEvent::Members {
+            backup: b.clone(),
+            members: members(b, ps),
+        };
+        news(
+            &mut app,
+            CbrNews::Walk {
+                generation,
+                event: Box::new(ev),
+            },
+        );
+    }
+    // No refresh while the walk runs.
+    ch(&mut app, 'w');
+    assert!(app.update(Msg::WatchTick).is_none());
+    news(
+        &mut app,
+        CbrNews::WalkEnded {
+            generation,
+            result: Ok(crate::api::cbr::WalkSummary::default()),
+        },
+    );
+    let CbrEffect::RefreshMembers {
+        generation,
+        backups,
+    } = cbr_effect(app.update(Msg::WatchTick))
+    else {
+        panic!("the tick reads the shared backups again")
+    };
+    let names: Vec<_> = backups.iter().map(|b| b.name.clone().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["own-100", "own-102"],
+        "only backups with members, once each"
+    );
+    // own-100 lost a member meanwhile: its rows are replaced, the others kept.
+    let ev = WalkEvent::Members {
+        backup: mine[0].clone(),
+        members: members(&mine[0], &[PARTNER]),
+    };
+    news(
+        &mut app,
+        CbrNews::Walk {
+            generation,
+            event: Box::new(ev),
+        },
+    );
+    assert_eq!(app.cbr.walk.members.len(), 2);
+    assert_eq!(app.cbr.walk.shared, 2);
+}
