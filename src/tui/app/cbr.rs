@@ -61,6 +61,93 @@ impl CbrTab {
     }
 }
 
+/// What CBR rows are sorted by (locally: CBR lists come newest first and sort on the
+/// client costs nothing once the whole list is held).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CbrSortKey {
+    /// When the backup (or the membership) was created.
+    #[default]
+    Created,
+    /// The backup's name.
+    Name,
+    /// The backup's size (shared with me) or the member project (shared by me).
+    Size,
+    /// The backup's status (shared with me) or the member's status (shared by me).
+    Status,
+}
+
+impl CbrSortKey {
+    /// The key after this one (`s`).
+    #[must_use]
+    pub fn next(self) -> Self {
+        match self {
+            CbrSortKey::Created => CbrSortKey::Name,
+            CbrSortKey::Name => CbrSortKey::Size,
+            CbrSortKey::Size => CbrSortKey::Status,
+            CbrSortKey::Status => CbrSortKey::Created,
+        }
+    }
+
+    /// The key as the tabs line shows it, for `tab`.
+    pub fn label(self, tab: CbrTab) -> &'static str {
+        match (self, tab) {
+            (CbrSortKey::Created, _) => "created",
+            (CbrSortKey::Name, _) => "name",
+            (CbrSortKey::Size, CbrTab::ByMe) => "member",
+            (CbrSortKey::Size, _) => "size",
+            (CbrSortKey::Status, _) => "status",
+        }
+    }
+}
+
+/// The order of CBR rows: a key and a direction (newest first by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CbrSort {
+    pub key: CbrSortKey,
+    pub desc: bool,
+}
+
+impl Default for CbrSort {
+    fn default() -> Self {
+        CbrSort {
+            key: CbrSortKey::Created,
+            desc: true,
+        }
+    }
+}
+
+fn order<T: Ord>(a: &T, b: &T, desc: bool) -> std::cmp::Ordering {
+    if desc { b.cmp(a) } else { a.cmp(b) }
+}
+
+fn sort_shared(rows: &mut [&SharedRow], s: CbrSort) {
+    let time = |r: &SharedRow| r.backup.created_at.as_ref().map(|t| (t.secs, t.nanos));
+    let name = |r: &SharedRow| r.backup.name.as_deref().map(str::to_lowercase);
+    rows.sort_by(|a, b| match s.key {
+        CbrSortKey::Created => order(&time(a), &time(b), s.desc),
+        CbrSortKey::Name => order(&name(a), &name(b), s.desc),
+        CbrSortKey::Size => order(&a.backup.resource_size, &b.backup.resource_size, s.desc),
+        CbrSortKey::Status => order(&a.backup.status, &b.backup.status, s.desc),
+    });
+}
+
+fn sort_members(rows: &mut [&MemberRow], s: CbrSort) {
+    let time = |r: &MemberRow| r.member.created_at.as_ref().map(|t| (t.secs, t.nanos));
+    let name = |r: &MemberRow| r.backup_name.as_deref().map(str::to_lowercase);
+    let project = |r: &MemberRow| {
+        r.member
+            .dest_project_id
+            .as_deref()
+            .map(|p| names::short(p).to_lowercase())
+    };
+    rows.sort_by(|a, b| match s.key {
+        CbrSortKey::Created => order(&time(a), &time(b), s.desc),
+        CbrSortKey::Name => order(&name(a), &name(b), s.desc),
+        CbrSortKey::Size => order(&project(a), &project(b), s.desc),
+        CbrSortKey::Status => order(&a.status, &b.status, s.desc),
+    });
+}
+
 /// The owner walk's progress and what it found, kept for the session.
 #[derive(Debug, Default)]
 pub struct Walk {
@@ -169,6 +256,8 @@ pub struct CbrScreen {
     pub picker: Option<VaultPicker>,
     /// A CBR write is in flight (accept, reject, share, remove members).
     pub writing: Option<&'static str>,
+    /// The order of the rows (`s`, `S`).
+    pub sort: CbrSort,
 }
 
 impl CbrScreen {
@@ -402,21 +491,24 @@ impl App {
         let tab = self.cbr.tab;
         let (rows, total) = match tab.with_me_index() {
             Some(i) => {
-                let all: Vec<&SharedRow> = self.cbr.shared.as_ref().map_or_else(Vec::new, |l| {
-                    l[i].iter().filter(|r| shared_matches(f, r)).collect()
-                });
+                let mut all: Vec<&SharedRow> =
+                    self.cbr.shared.as_ref().map_or_else(Vec::new, |l| {
+                        l[i].iter().filter(|r| shared_matches(f, r)).collect()
+                    });
+                sort_shared(&mut all, self.cbr.sort);
                 let total = all.len() as u64;
                 let page = self.cut(&all).into_iter().cloned().collect();
                 (CbrRows::Shared(page), total)
             }
             None => {
-                let all: Vec<&MemberRow> = self
+                let mut all: Vec<&MemberRow> = self
                     .cbr
                     .walk
                     .members
                     .iter()
                     .filter(|r| member_matches(f, r))
                     .collect();
+                sort_members(&mut all, self.cbr.sort);
                 let total = all.len() as u64;
                 let page = self.cut(&all).into_iter().cloned().collect();
                 (CbrRows::Members(page), total)
@@ -446,6 +538,20 @@ impl App {
             .unwrap_or(usize::MAX)
             .min(all.len());
         all[from..(from + size).min(all.len())].to_vec()
+    }
+
+    /// `s` / `S` under CBR: the next sort key, or the other direction; back to the first
+    /// page, as for VBS.
+    pub(super) fn cbr_sort(&mut self, flip: bool) {
+        if flip {
+            self.cbr.sort.desc = !self.cbr.sort.desc;
+        } else {
+            self.cbr.sort.key = self.cbr.sort.key.next();
+        }
+        self.cbr.offset = 0;
+        self.selected = 0;
+        self.scroll = 0;
+        self.cbr_recompute();
     }
 
     /// `]` / `[` under CBR: local paging.

@@ -164,7 +164,8 @@ impl App {
             }
             A::Refresh => self.cbr_refresh(),
             A::CycleSort | A::FlipSort => {
-                return unsupported(self, "sorting (CBR lists come newest first)");
+                self.cbr_sort(action == A::FlipSort);
+                None
             }
             A::Share | A::CancelSharing | A::CancelBackup => self.cbr_owner_write(action),
             A::Export => return unsupported(self, "export"),

@@ -47,9 +47,20 @@ pub fn tabs_line(app: &App, cols: usize) -> Line<'static> {
         ));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    if used > cols {
-        // Narrow: the key and count only.
-        spans.retain(|s| !s.content.trim().is_empty());
+    let s = app.cbr.sort;
+    let arrow = if s.desc { "↓" } else { "↑" };
+    let right = format!(
+        "sort {} {arrow} · {} per page ",
+        s.key.label(app.cbr.tab),
+        app.page_size()
+    );
+    let short = format!("{} {arrow} ", s.key.label(app.cbr.tab));
+    if let Some(r) = [right, short]
+        .into_iter()
+        .find(|r| used + width(r) + 2 <= cols)
+    {
+        spans.push(Span::raw(" ".repeat(cols - used - width(&r))));
+        spans.push(Span::styled(r, t.dim));
     }
     Line::from(spans)
 }

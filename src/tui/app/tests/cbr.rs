@@ -161,7 +161,7 @@ fn starting_on_cbr_reads_three_lists_once_and_tabs_switch_without_a_call() {
         [Some(12), Some(3), Some(1)]
     );
     assert!(ch(&mut app, '2').is_none(), "the lists are held: no call");
-    assert_eq!(shown_names(&app), ["acc-20", "acc-21", "acc-22"]);
+    assert_eq!(shown_names(&app), ["acc-22", "acc-21", "acc-20"]);
     assert!(ch(&mut app, '3').is_none());
     assert_eq!(shown_names(&app), ["rej-30"]);
     ch(&mut app, '1');
@@ -174,7 +174,11 @@ fn filters_and_pages_apply_locally_at_once() {
     ch(&mut app, '/');
     // A name filter is a case-insensitive substring, applied as it is typed.
     assert!(ch(&mut app, '1').is_none());
-    assert_eq!(shown_names(&app), ["pend-1", "pend-10", "pend-11"]);
+    assert_eq!(
+        shown_names(&app),
+        ["pend-11", "pend-1", "pend-10"],
+        "newest first"
+    );
     key(&mut app, KeyCode::Esc);
     ctrl(&mut app, 'u');
     // Pages are cut locally: 12 rows at 10 per page.
@@ -184,7 +188,7 @@ fn filters_and_pages_apply_locally_at_once() {
     assert_eq!(app.page_size(), 10);
     assert_eq!(app.cbr.page.rows.len(), 10);
     assert!(ch(&mut app, ']').is_none());
-    assert_eq!(shown_names(&app), ["pend-10", "pend-11"]);
+    assert_eq!(shown_names(&app), ["pend-0", "pend-9"], "the oldest two");
     ch(&mut app, ']');
     assert_eq!(app.cbr.page.offset, 10, "no page past the end");
 }
@@ -195,7 +199,8 @@ fn accept_opens_the_picker_on_the_best_vault_and_enter_accepts_into_it() {
     let CbrEffect::LoadVaults { backup_id } = cbr_effect(ch(&mut app, 'A')) else {
         panic!("A reads the vaults")
     };
-    assert_eq!(backup_id, "00000000-0000-4000-8000-000000000000");
+    // The selected row: the newest pending backup.
+    assert_eq!(backup_id, "00000008-0000-4000-8000-000000000000");
     // Enter before the vaults arrive does nothing.
     assert!(key(&mut app, KeyCode::Enter).is_none());
     news(
@@ -250,7 +255,7 @@ fn accept_opens_the_picker_on_the_best_vault_and_enter_accepts_into_it() {
     };
     assert_eq!(
         (backup.name.as_deref(), vault.id.as_deref()),
-        (Some("pend-0"), Some("v-big"))
+        (Some("pend-8"), Some("v-big"))
     );
     assert!(app.cbr.picker.is_none());
     // Another write waits for this one.
@@ -285,7 +290,11 @@ fn reject_asks_first_and_no_is_the_default() {
     let CbrEffect::Reject { backup } = cbr_effect(ch(&mut app, 'y')) else {
         panic!("y rejects")
     };
-    assert_eq!(backup.name.as_deref(), Some("pend-0"));
+    assert_eq!(
+        backup.name.as_deref(),
+        Some("pend-8"),
+        "the selected, newest backup"
+    );
     // Already rejected: nothing to ask.
     let mut app = on_cbr();
     ch(&mut app, '3');
@@ -584,4 +593,23 @@ fn watch_mode_rereads_only_the_shared_backups() {
     );
     assert_eq!(app.cbr.walk.members.len(), 2);
     assert_eq!(app.cbr.walk.shared, 2);
+}
+
+/// `s` and `S` sort CBR rows locally (every matching row, then the page is cut), and the
+/// tabs line says how.
+#[test]
+fn sort_keys_apply_locally_to_all_rows() {
+    let mut app = on_cbr();
+    // Newest first by default: created dates cycle over nine days.
+    assert_eq!(shown_names(&app)[0], "pend-8");
+    assert!(ch(&mut app, 's').is_none(), "no call");
+    assert!(ch(&mut app, 'S').is_none());
+    assert_eq!(shown_names(&app)[..3], ["pend-0", "pend-1", "pend-10"]);
+    let text = fixtures::render(&app, 80, 24);
+    assert!(text.lines().nth(1).unwrap().contains("name ↑"), "{text}");
+    // The order holds across pages: page 2 continues it.
+    ch(&mut app, '-');
+    ch(&mut app, '-');
+    ch(&mut app, ']');
+    assert_eq!(shown_names(&app), ["pend-8", "pend-9"]);
 }
