@@ -155,6 +155,9 @@ pub struct Walk {
     pub members: Vec<MemberRow>,
     /// Backups whose members were read (cached: a resumed walk skips them).
     pub done: HashSet<String>,
+    /// Those backups by ID, for filters on the backup (status, AZ, disk) and for watch
+    /// mode's re-reads.
+    pub backups: std::collections::HashMap<String, Backup>,
     /// Backups listed so far, and how many there are.
     pub listed: u64,
     pub total: Option<u64>,
@@ -274,10 +277,29 @@ impl CbrScreen {
                     self.walk
                         .members
                         .iter()
-                        .filter(|r| member_matches(filters, r))
+                        .filter(|r| self.member_visible(filters, r))
                         .count() as u64
                 }),
         }
+    }
+}
+
+impl CbrScreen {
+    /// Whether a member row passes the form's filters, those on its backup (status, AZ,
+    /// disk) included.
+    pub fn member_visible(&self, f: &Filters, r: &MemberRow) -> bool {
+        let backup_ok = || {
+            let no_backup_filter = f.status.trim().is_empty()
+                && f.availability_zone.trim().is_empty()
+                && f.volume_id.trim().is_empty();
+            no_backup_filter
+                || r.member
+                    .backup_id
+                    .as_ref()
+                    .and_then(|id| self.walk.backups.get(id))
+                    .is_some_and(|b| backup_matches(f, b))
+        };
+        member_matches(f, r) && backup_ok()
     }
 }
 
@@ -449,11 +471,8 @@ impl App {
             .iter()
             .filter_map(|m| {
                 let id = m.member.backup_id.clone()?;
-                let json = m.backup_json.as_deref()?;
-                let raw = serde_json::value::RawValue::from_string(json.to_owned()).ok()?;
-                seen.insert(id)
-                    .then(|| Backup::from_raw(&raw).ok())
-                    .flatten()
+                let backup = self.cbr.walk.backups.get(&id)?.clone();
+                seen.insert(id).then_some(backup)
             })
             .collect();
         if backups.is_empty() {
@@ -506,7 +525,7 @@ impl App {
                     .walk
                     .members
                     .iter()
-                    .filter(|r| member_matches(f, r))
+                    .filter(|r| self.cbr.member_visible(f, r))
                     .collect();
                 sort_members(&mut all, self.cbr.sort);
                 let total = all.len() as u64;
@@ -981,6 +1000,9 @@ impl App {
                 }
                 let name = backup.name.clone();
                 let json = backup.to_json();
+                if let Some(id) = backup.id.clone() {
+                    w.backups.insert(id, backup);
+                }
                 for m in members {
                     let mut row =
                         MemberRow::new(m, name.clone(), &std::collections::BTreeMap::new());

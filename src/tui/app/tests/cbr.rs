@@ -397,6 +397,14 @@ fn the_owner_walk_shows_rows_as_they_arrive_pauses_when_left_and_resumes() {
     app.cbr_recompute();
     assert_eq!(app.cbr.page.rows.len(), 1);
     app.query.filters.to_project_id.clear();
+    // So does a filter on the backup (its status), read from the walk's backups.
+    app.query.filters.status = "error".to_owned();
+    app.cbr_recompute();
+    assert!(app.cbr.page.rows.is_empty());
+    app.query.filters.status = "available".to_owned();
+    app.cbr_recompute();
+    assert_eq!(app.cbr.page.rows.len(), 2);
+    app.query.filters.status.clear();
     app.cbr_recompute();
     // Leaving the tab pauses the walk; coming back resumes, skipping what was read.
     assert_eq!(cbr_effect(ch(&mut app, 't')), CbrEffect::StopWalk);
