@@ -587,7 +587,7 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Run the embedded VBS-compatible server until Ctrl-C.
+    /// Run the embedded server (VBS and CBR) until Ctrl-C.
     #[command(
         after_help = "Example:\n  vbshare serve --listen 127.0.0.1:8776 --sharings 10000 --latency-ms 50"
     )]
@@ -684,14 +684,17 @@ pub struct ServeArgs {
     /// Number of sharings to generate.
     #[arg(long, default_value_t = 2000)]
     pub sharings: usize,
+    /// Number of CBR backups the demo project owns (30 of them shared), 30 to 100,000.
+    #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(30..=100_000))]
+    pub cbr_backups: u32,
     /// Added latency per request in milliseconds (plus up to 20% jitter).
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
     /// Probability (0–1) that a request fails with a random 500 or 503.
     #[arg(long, default_value_t = 0.0, value_parser = parse_rate)]
     pub fail_rate: f64,
-    /// The moment every CBR date of the data set is relative to: Unix seconds or
-    /// `YYYY-MM-DDTHH:MM:SSZ` [default: now].
+    /// The moment every date of the data set (VBS and CBR) is relative to: Unix seconds
+    /// or `YYYY-MM-DDTHH:MM:SSZ` [default: now].
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     pub now: Option<i64>,
     #[command(flatten)]

@@ -195,6 +195,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         listen,
         seed: args.seed,
         sharings: args.sharings,
+        cbr_backups: args.cbr_backups as usize,
         latency_ms: args.latency_ms,
         fail_rate: args.fail_rate,
         now: args.now.unwrap_or_else(|| ServerConfig::default().now),
