@@ -130,9 +130,6 @@ pub struct App {
     pub error: Option<ErrorInfo>,
     /// Whether the error panel is open.
     pub error_open: bool,
-    /// The last key was the `Esc` that left the filter form: a second `Esc` clears the
-    /// field that was being edited.
-    pub left_form: bool,
     /// Wall time of the last answered request.
     pub latency: Option<Duration>,
     /// A one-off message for the footer (cleared by the next key).
@@ -194,7 +191,6 @@ impl App {
             spinner: 0,
             error: None,
             error_open: false,
-            left_form: false,
             latency: None,
             notice: None,
             now,

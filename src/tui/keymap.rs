@@ -214,7 +214,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("/", "edit the name filter"),
             ("Tab S-Tab ↓ ↑", "next / previous field"),
             ("Enter", "apply now, to the table"),
-            ("Esc", "leave; twice clears"),
+            ("Esc", "leave (filters stay)"),
             ("Ctrl-U", "clear the field"),
         ],
     ),

@@ -20,7 +20,6 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Some(self.quit());
         }
-        let second_esc = std::mem::take(&mut self.left_form) && key.code == KeyCode::Esc;
         if self.dialog.is_some() {
             return self.on_dialog_key(&key);
         }
@@ -32,7 +31,6 @@ impl App {
         }
         match self.focus {
             Focus::Form => self.on_form_key(&key),
-            Focus::Table if second_esc && self.view.is_none() => self.clear_left_field(),
             Focus::Table => keymap::table_action(&key).and_then(|a| self.act(a)),
         }
     }
@@ -175,17 +173,6 @@ impl App {
         Taken::Done(effect.map(Box::new))
     }
 
-    /// The second `Esc` after leaving the form: empties the field that was focused.
-    fn clear_left_field(&mut self) -> Option<Effect> {
-        match self.form.edit(tui_input::InputRequest::DeleteLine) {
-            EditOutcome::Value => {
-                self.form.apply_to(&mut self.query.filters);
-                self.query_changed(false, true)
-            }
-            EditOutcome::Cursor | EditOutcome::Nothing => None,
-        }
-    }
-
     fn set_focus(&mut self, focus: Focus) {
         self.focus = focus;
         self.dirty = true;
@@ -247,9 +234,10 @@ impl App {
                 self.dirty = true;
                 None
             }
+            // Esc only leaves the form: what was typed stays (Ctrl-U clears a field, x
+            // every field). Operators press Esc repeatedly; it must never destroy work.
             KeyCode::Esc => {
                 self.set_focus(Focus::Table);
-                self.left_form = true;
                 None
             }
             KeyCode::Enter => {

@@ -182,8 +182,10 @@ fn enter_applies_at_once_and_esc_leaves_keeping_the_text() {
     assert_eq!(fetch(ctrl(&mut app, 'u')).query.filters.name, "");
 }
 
+/// Esc never destroys work: pressed again and again after leaving the form (k9s users
+/// do), the field keeps what was typed; Ctrl-U clears a field and x every field.
 #[test]
-fn a_second_esc_clears_the_field_just_left() {
+fn esc_only_leaves_the_form_and_never_clears_a_field() {
     let mut app = loaded(80, 24);
     ch(&mut app, '/');
     for c in "db".chars() {
@@ -191,23 +193,32 @@ fn a_second_esc_clears_the_field_just_left() {
     }
     assert!(
         key(&mut app, KeyCode::Esc).is_none(),
-        "the first Esc only leaves the form"
+        "Esc only leaves the form"
     );
     assert_eq!(
         (app.focus, app.form.value(Field::Name)),
         (Focus::Table, "db")
     );
-    let req = fetch(key(&mut app, KeyCode::Esc));
-    assert_eq!(req.query.filters.name, "", "the second Esc clears the name");
-    assert_eq!(req.query.offset.unwrap_or(0), 0);
-    assert_eq!(app.form.value(Field::Name), "");
-    // Only right after leaving: Esc, another key, Esc keeps the text.
-    ch(&mut app, '/');
-    ch(&mut app, 'x');
+    for _ in 0..3 {
+        assert!(key(&mut app, KeyCode::Esc).is_none());
+    }
+    assert_eq!(app.form.value(Field::Name), "db");
+    // An error panel closed with Esc leaves the filter alone too.
+    let generation = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation,
+        list: Err(status_error(503)),
+        count: None,
+        latency: Duration::from_millis(1),
+    })));
+    assert!(app.error_open);
     key(&mut app, KeyCode::Esc);
-    ch(&mut app, 'j');
-    assert!(key(&mut app, KeyCode::Esc).is_none());
-    assert_eq!(app.form.value(Field::Name), "x");
+    assert!(!app.error_open);
+    assert_eq!(app.form.value(Field::Name), "db");
+    // Clearing is explicit: Ctrl-U in the field.
+    ch(&mut app, '/');
+    let req = fetch(ctrl(&mut app, 'u'));
+    assert_eq!(req.query.filters.name, "");
 }
 
 #[test]
