@@ -262,6 +262,54 @@ impl App {
         self.page.total.filter(|_| same)
     }
 
+    /// Whether the VBS rows on screen answer another query than the one wanted (another
+    /// direction, filter, sort or page, still loading or failed): they are shown marked
+    /// as old and no action takes them. A refresh of the same query never makes them so.
+    pub fn superseded(&self) -> bool {
+        !self.is_cbr()
+            && self
+                .page
+                .query
+                .as_ref()
+                .is_some_and(|shown| *shown != self.query)
+    }
+
+    /// What the marked old rows are and what is wanted instead, for the footer:
+    /// `showing Shared by me · loading Shared with me…`.
+    pub fn superseded_text(&self) -> Option<String> {
+        if !self.superseded() {
+            return None;
+        }
+        let direction = |to_me: bool| {
+            if to_me {
+                "Shared with me"
+            } else {
+                "Shared by me"
+            }
+        };
+        let shown = self.page.query.as_ref()?;
+        let what = if shown.filters.share_to_me == self.query.filters.share_to_me {
+            let filters = if shown.filters == self.query.filters {
+                "this page"
+            } else {
+                "these filters"
+            };
+            format!("{} (old {filters})", direction(shown.filters.share_to_me))
+        } else {
+            direction(shown.filters.share_to_me).to_owned()
+        };
+        let wanted = if self.query.filters.share_to_me == shown.filters.share_to_me {
+            "the new query".to_owned()
+        } else {
+            direction(self.query.filters.share_to_me).to_owned()
+        };
+        Some(if self.loading {
+            format!("showing {what} · loading {wanted}…")
+        } else {
+            format!("showing {what} · {wanted} failed (r retries)")
+        })
+    }
+
     /// The offset in effect.
     pub fn offset(&self) -> u64 {
         self.query.offset.unwrap_or(0)

@@ -45,6 +45,17 @@ impl App {
         if let Taken::Done(effect) = self.act_service(action) {
             return effect.map(|e| *e);
         }
+        // Rows of a superseded query are looked at, never acted on.
+        if matches!(
+            action,
+            A::Share | A::CancelSharing | A::CancelBackup | A::Export
+        ) && self.superseded()
+        {
+            let why = self.superseded_text().unwrap_or_default();
+            self.notice = Some(format!("not on old rows: {why}"));
+            self.dirty = true;
+            return None;
+        }
         let h = self.body_height();
         match action {
             A::Quit => return Some(self.quit()),

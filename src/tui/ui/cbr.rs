@@ -77,6 +77,7 @@ pub fn draw_table(frame: &mut Frame, areas: &Areas, app: &App) {
                 view,
                 selected: app.selected,
                 scroll: app.scroll,
+                view_old: false,
             };
             draw_rows(frame, areas, app, &r, empty);
         }
@@ -87,6 +88,7 @@ pub fn draw_table(frame: &mut Frame, areas: &Areas, app: &App) {
                 view,
                 selected: app.selected,
                 scroll: app.scroll,
+                view_old: false,
             };
             draw_rows(frame, areas, app, &r, empty);
         }

@@ -159,7 +159,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     if app.view.is_none() {
         let pos = position(app);
-        if pos.is_empty() && app.loading {
+        if let Some(old) = app.superseded_text() {
+            left.push(Span::styled(old, t.notice));
+        } else if pos.is_empty() && app.loading {
             left.push(Span::raw("loading…"));
         } else {
             left.push(Span::raw(pos));

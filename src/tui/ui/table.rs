@@ -208,6 +208,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         view,
         selected: app.selected,
         scroll: app.scroll,
+        view_old: app.superseded(),
     };
     draw_rows(frame, areas, app, &rows, || empty_message(app));
 }
@@ -220,6 +221,8 @@ pub struct Rows<'a, R: 'static> {
     pub view: View,
     pub selected: usize,
     pub scroll: usize,
+    /// The rows answer a superseded query: drawn dimmed.
+    pub view_old: bool,
 }
 
 /// Draws any rows (or `empty()` when there are none).
@@ -286,11 +289,14 @@ pub fn draw_rows<R>(
     }
     .min(r.rows.len().saturating_sub(1));
     let window = &r.rows[top..(top + height).min(r.rows.len())];
+    // Rows of a superseded query are drawn dimmed, every cell.
+    let old = r.view_old;
     let rows = window.iter().map(|s| {
         Row::new(cols.iter().map(|(c, w)| {
             let text = c.text(s, view);
             let cut = truncate(&text, *w).into_owned();
             match (c.column.cell)(s, view).value {
+                _ if old => Cell::from(Span::styled(cut, t.dim)),
                 Value::Status(v) => {
                     Cell::from(Span::styled(cut, t.status(StatusKind::of(v.unwrap_or("")))))
                 }

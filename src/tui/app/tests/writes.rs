@@ -342,23 +342,23 @@ fn parse_targets_accepts_spaces_commas_and_mixed_case() {
     );
 }
 
-/// Actions read the page on screen, not the query in flight: after `t`, until the other
-/// direction arrives, the rows are still this project's sharings and can be cancelled;
-/// once the rows shared with it arrive, cancelling is refused.
+/// Rows are acted on only as the query that fetched them: after `t`, while the other
+/// direction loads, `d` on the old rows is refused with the reason; once the rows shared
+/// with this project arrive, `d` says only the sharing project can cancel; a refresh of
+/// the same query (`r`) never blocks it.
 #[test]
-fn cancel_acts_on_the_page_on_screen_not_the_query_in_flight() {
+fn cancel_is_refused_on_rows_of_a_superseded_query() {
     let mut app = loaded(80, 24);
-    let sharing = app.selected_row().unwrap().id.clone().unwrap();
     fetch(ch(&mut app, 't'));
     assert!(app.query.filters.share_to_me && !app.page_to_me());
+    assert!(app.superseded());
     assert!(ch(&mut app, 'd').is_none());
-    assert!(matches!(
-        confirm(&app).action,
-        ConfirmAction::Write(WriteRequest::Cancel { ref sharing_id, .. }) if *sharing_id == sharing
-    ));
-    write(key(&mut app, KeyCode::Char('y')));
-    answered(&mut app, Ok(()));
-    // The shared-with-me page arrives: now `d` is refused and says why.
+    assert!(app.dialog.is_none());
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("not on old rows: showing Shared by me · loading Shared with me…")
+    );
+    // The shared-with-me page arrives: now `d` is refused for what the rows are.
     let generation = app.generation;
     app.update(Msg::Fetched(Box::new(FetchResult {
         generation,
@@ -366,7 +366,7 @@ fn cancel_acts_on_the_page_on_screen_not_the_query_in_flight() {
         count: Some(Ok(10)),
         latency: Duration::from_millis(1),
     })));
-    assert!(app.page_to_me());
+    assert!(app.page_to_me() && !app.superseded());
     assert!(ch(&mut app, 'd').is_none());
     assert!(app.dialog.is_none());
     assert!(
@@ -377,4 +377,14 @@ fn cancel_acts_on_the_page_on_screen_not_the_query_in_flight() {
         "{:?}",
         app.notice
     );
+    // Back to Shared by me, then a refresh in flight: the rows are still this query's.
+    fetch(ch(&mut app, 't'));
+    crate::tui::fixtures::answer(&mut app, crate::tui::fixtures::page(0, 50), 1234);
+    fetch(ch(&mut app, 'r'));
+    assert!(!app.superseded());
+    assert!(ch(&mut app, 'd').is_none());
+    assert!(matches!(
+        confirm(&app).action,
+        ConfirmAction::Write(WriteRequest::Cancel { .. })
+    ));
 }
