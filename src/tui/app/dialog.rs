@@ -254,6 +254,7 @@ impl App {
                     format: d.format,
                     path: name.into(),
                     overwrite: false,
+                    held: None,
                 };
                 self.start_export(job)
             }
