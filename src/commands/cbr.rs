@@ -11,7 +11,7 @@ use crate::api::cbr::{
     AdviceContext, Backup, BackupQuery, CbrClient, Fit, MemberStatus, OwnType, Vault, pick_vault,
 };
 use crate::cli::{Command, FilterArgs, Format, GetFormat};
-use crate::output::safe::{Sink, write_json_body};
+use crate::output::safe::{JsonLists, Sink, shared_backup_json, write_json_body};
 use crate::schema::View;
 use crate::schema::cbr::{
     MEMBER, MemberRow, SHARED, SHARED_ALL, SharedRow, VAULT, VAULT_FIT, VaultRow,
@@ -538,18 +538,13 @@ async fn list_shared(
     };
     match format {
         Format::Json => {
-            let items: Vec<String> = page
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{{\"member_status\": \"{}\", \"backup\": {}}}",
-                        r.member_status.as_deref().unwrap_or(""),
-                        r.backup.to_json()
-                    )
-                })
-                .collect();
-            let body = format!("{{\"backups\": [{}]}}", items.join(", "));
-            write_json_body(&mut out, &body, sink)?;
+            let mut doc = JsonLists::start(&mut out, sink)?;
+            doc.list("backups")?;
+            for r in &page {
+                let status = r.member_status.as_deref().unwrap_or("");
+                doc.item(&shared_backup_json(status, &r.backup.to_json()))?;
+            }
+            doc.finish()?;
         }
         _ => write_shared(&mut out, schema, &page, format, sink)?,
     }
@@ -828,17 +823,16 @@ async fn list_owned(
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            let members: Vec<String> = page.iter().map(MemberRow::element_json).collect();
-            let errs: Vec<String> = errors
-                .iter()
-                .map(|(b, e)| serde_json::json!({"backup_id": b.id, "error": e}).to_string())
-                .collect();
-            let body = format!(
-                "{{\"members\": [{}], \"errors\": [{}]}}",
-                members.join(", "),
-                errs.join(", ")
-            );
-            write_json_body(&mut out, &body, sink)?;
+            let mut doc = JsonLists::start(&mut out, sink)?;
+            doc.list("members")?;
+            for r in &page {
+                doc.item(&r.element_json())?;
+            }
+            doc.list("errors")?;
+            for (b, e) in &errors {
+                doc.item(&serde_json::json!({"backup_id": b.id, "error": e}).to_string())?;
+            }
+            doc.finish()?;
         }
         Format::Csv => crate::output::csv::write_rows_of(&mut out, &MEMBER, &page, sink)?,
         Format::Ndjson => {

@@ -156,6 +156,75 @@ pub fn write_json_body(out: &mut impl Write, body: &str, sink: Sink) -> io::Resu
     out.write_all(b"\n")
 }
 
+/// A JSON object of named lists, `{"backups": [e, e], "errors": []}`, written element by
+/// element (the `-o json` documents of CBR's lists, in the CLI and the browser's export), so
+/// a long list is never held twice and a writer may stop or report between elements.
+///
+/// Each element is JSON text (the server's, as sent); on a terminal sink it is re-escaped
+/// as [`write_json_body`] does. The bytes are those `write_json_body` writes for the same
+/// document built as one string: `{"a": [x, y], "b": []}` and a newline.
+#[derive(Debug)]
+pub struct JsonLists<'w, W: Write> {
+    out: &'w mut W,
+    sink: Sink,
+    /// A list is open.
+    open: bool,
+    /// Elements in the open list so far.
+    items: usize,
+}
+
+impl<'w, W: Write> JsonLists<'w, W> {
+    /// Starts the document.
+    pub fn start(out: &'w mut W, sink: Sink) -> io::Result<Self> {
+        out.write_all(b"{")?;
+        Ok(JsonLists {
+            out,
+            sink,
+            open: false,
+            items: 0,
+        })
+    }
+
+    /// Ends the open list, if any, and opens the list named `key` (our own ASCII name,
+    /// written as it is).
+    pub fn list(&mut self, key: &str) -> io::Result<()> {
+        if self.open {
+            self.out.write_all(b"], ")?;
+        }
+        write!(self.out, "\"{key}\": [")?;
+        self.open = true;
+        self.items = 0;
+        Ok(())
+    }
+
+    /// Writes one element of the open list.
+    pub fn item(&mut self, json: &str) -> io::Result<()> {
+        if self.items > 0 {
+            self.out.write_all(b", ")?;
+        }
+        self.items += 1;
+        if self.sink.terminal {
+            self.out.write_all(json_for_terminal(json).as_bytes())
+        } else {
+            self.out.write_all(json.as_bytes())
+        }
+    }
+
+    /// Ends the open list and the document, and writes the newline.
+    pub fn finish(self) -> io::Result<()> {
+        if self.open {
+            self.out.write_all(b"]")?;
+        }
+        self.out.write_all(b"}\n")
+    }
+}
+
+/// One element of CBR's shared-with-me list in `-o json`: `{"member_status": "…",
+/// "backup": {…}}`, the backup's JSON as sent, the status one of CBR's words.
+pub fn shared_backup_json(member_status: &str, backup: &str) -> String {
+    format!("{{\"member_status\": \"{member_status}\", \"backup\": {backup}}}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +317,52 @@ mod tests {
         write_json_body(&mut tty, body, TERMINAL).unwrap();
         let tty = String::from_utf8(tty).unwrap();
         assert_eq!(tty, "{\"shared\":[{\"name\":\"a\\u202eb\\u200b\"}]}\n");
+    }
+
+    /// The lists document is byte for byte what the CLI wrote before it streamed: the
+    /// joined body through `write_json_body`, on a file and on a terminal.
+    #[test]
+    fn json_lists_write_what_the_joined_body_would() {
+        let items = [
+            "{\"name\":\"a\\u001b\",\"raw\":\"esc\u{1b}]0;x\u{7}\",\"bidi\":\"\u{202e}\"}",
+            r#"{"q":"a\"b\\","n":1.5}"#,
+        ];
+        let errors = ["{\"backup_id\":null,\"error\":\"\u{200b}\"}"];
+        for sink in [Sink::file(), TERMINAL] {
+            let mut streamed = Vec::new();
+            let mut doc = JsonLists::start(&mut streamed, sink).unwrap();
+            doc.list("members").unwrap();
+            for i in items {
+                doc.item(i).unwrap();
+            }
+            doc.list("errors").unwrap();
+            for e in errors {
+                doc.item(e).unwrap();
+            }
+            doc.finish().unwrap();
+            let body = format!(
+                "{{\"members\": [{}], \"errors\": [{}]}}",
+                items.join(", "),
+                errors.join(", ")
+            );
+            let mut joined = Vec::new();
+            write_json_body(&mut joined, &body, sink).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(joined).unwrap()
+            );
+        }
+        let mut empty = Vec::new();
+        let mut doc = JsonLists::start(&mut empty, Sink::file()).unwrap();
+        doc.list("backups").unwrap();
+        doc.finish().unwrap();
+        assert_eq!(empty, b"{\"backups\": []}\n");
+        let one = shared_backup_json("pending", r#"{"id":"b"}"#);
+        let v: Value = serde_json::from_str(&one).unwrap();
+        assert_eq!(
+            (&v["member_status"], &v["backup"]["id"]),
+            (&"pending".into(), &"b".into())
+        );
     }
 
     /// Text rich in what matters: quotes, backslashes, controls, bidi, invisible, astral.

@@ -1,5 +1,6 @@
 //! The browser's export: every page of the current query written to a file in the
-//! background.
+//! background. Under VBS the pages are fetched as they are written; under CBR the rows are
+//! those the browser holds, written from a snapshot (see [`held`]).
 //!
 //! Rows go to `<name>.partial` next to the final name, through a writer thread (see
 //! [`pipe`]), and the file is renamed to its final name only when every page arrived and
@@ -20,7 +21,10 @@ use crate::api::query::{Filters, SortDir, SortKey};
 use crate::export::{ExportError, ExportFormat, Progress};
 use crate::output::safe::Sink;
 
+pub mod held;
 pub mod pipe;
+
+pub use held::HeldRows;
 
 /// The file formats the browser exports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,7 +32,8 @@ pub enum FileFormat {
     /// A header, then one row per sharing with the backup flattened.
     #[default]
     Csv,
-    /// One `{"shared":[…]}` document of the server's objects.
+    /// One document of the server's objects: `{"shared":[…]}` under VBS; under CBR the
+    /// CLI's `-o json` document of the view.
     Json,
 }
 
@@ -59,10 +64,11 @@ impl FileFormat {
     }
 }
 
-/// One export: what to fetch and where to write it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One export: what to fetch (or the rows themselves) and where to write it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExportJob {
-    /// The filters of the rows to export (direction included).
+    /// The filters of the rows to export (direction included); under CBR, those the held
+    /// rows were filtered with.
     pub filters: Filters,
     /// The order of the rows.
     pub sort: (SortKey, SortDir),
@@ -72,6 +78,8 @@ pub struct ExportJob {
     pub path: PathBuf,
     /// Replace the file if it exists (the user confirmed).
     pub overwrite: bool,
+    /// The rows to write, when the browser holds them (CBR): nothing is fetched then.
+    pub held: Option<HeldRows>,
 }
 
 /// Why an export failed.
@@ -215,6 +223,63 @@ where
         return report(ExportEvent::Cancelled);
     }
 
+    let ended = match job.held.clone() {
+        Some(rows) => match held::write(rows, job.format, file, &mut cancel, &report).await {
+            held::Written::All(rows) => Ended::Written {
+                rows,
+                warning: None,
+            },
+            held::Written::Cancelled => Ended::Cancelled,
+            held::Written::Failed(e) => Ended::Io(e),
+        },
+        None => fetch_and_write(&backend, &job, file, &mut cancel, &report).await,
+    };
+    let event = match ended {
+        Ended::Cancelled => ExportEvent::Cancelled,
+        Ended::Api(e) => ExportEvent::Failed(ExportFailure::Api(e)),
+        Ended::Io(e) => io_failed(e),
+        Ended::Written { rows, warning } => {
+            let (from, to) = (partial.clone(), path.clone());
+            match joined(tokio::task::spawn_blocking(move || std::fs::rename(from, to)).await) {
+                Ok(()) => {
+                    return report(ExportEvent::Done {
+                        rows,
+                        path,
+                        warning,
+                    });
+                }
+                Err(e) => io_failed(e),
+            }
+        }
+    };
+    remove(&partial).await;
+    report(event);
+}
+
+/// How the writing ended, before the partial file is renamed or removed.
+enum Ended {
+    /// Every row is in the partial file.
+    Written {
+        rows: u64,
+        warning: Option<String>,
+    },
+    Cancelled,
+    Api(ApiError),
+    Io(io::Error),
+}
+
+/// Fetches every page of the job's query and writes it into `file` through the pipe.
+async fn fetch_and_write<B, R>(
+    backend: &B,
+    job: &ExportJob,
+    file: std::fs::File,
+    cancel: &mut oneshot::Receiver<()>,
+    report: &R,
+) -> Ended
+where
+    B: Backend,
+    R: Fn(ExportEvent) + Send + Sync,
+{
     let (mut pipe, state, writer) = pipe::start(pipe::Durable(file));
     let outcome = {
         let work = backend.export_all(
@@ -228,7 +293,7 @@ where
         );
         tokio::select! {
             r = pipe::drive(work, &state) => Some(r),
-            _ = &mut cancel => None,
+            _ = &mut *cancel => None,
         }
     };
     if outcome.is_none() {
@@ -237,28 +302,17 @@ where
     // Dropping the pipe ends the stream; wait until the writer has let go of the file.
     drop(pipe);
     let written = joined(writer.await);
-    let event = match (outcome, written) {
-        (None, _) => ExportEvent::Cancelled,
-        (Some(Err(ExportError::Api(e))), _) => ExportEvent::Failed(ExportFailure::Api(e)),
+    match (outcome, written) {
+        (None, _) => Ended::Cancelled,
+        (Some(Err(ExportError::Api(e))), _) => Ended::Api(e),
         // The writer's own error says more than the pipe's "writer stopped".
-        (Some(Err(ExportError::Io(e))), w) => io_failed(w.err().unwrap_or(e)),
-        (Some(Ok(_)), Err(e)) => io_failed(e),
-        (Some(Ok(summary)), Ok(())) => {
-            let (from, to) = (partial.clone(), path.clone());
-            match joined(tokio::task::spawn_blocking(move || std::fs::rename(from, to)).await) {
-                Ok(()) => {
-                    return report(ExportEvent::Done {
-                        rows: summary.rows,
-                        path,
-                        warning: summary.consistency_warning(),
-                    });
-                }
-                Err(e) => io_failed(e),
-            }
-        }
-    };
-    remove(&partial).await;
-    report(event);
+        (Some(Err(ExportError::Io(e))), w) => Ended::Io(w.err().unwrap_or(e)),
+        (Some(Ok(_)), Err(e)) => Ended::Io(e),
+        (Some(Ok(summary)), Ok(())) => Ended::Written {
+            rows: summary.rows,
+            warning: summary.consistency_warning(),
+        },
+    }
 }
 
 /// The result of a blocking task, its panic or cancellation as an I/O error.

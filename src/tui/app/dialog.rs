@@ -243,6 +243,16 @@ impl App {
                     self.dialog = Some(Dialog::Export(d));
                     return None;
                 }
+                if self.is_cbr() {
+                    return match self.cbr_export_job(name.into(), d.format) {
+                        Ok(job) => self.start_export(job),
+                        Err(e) => {
+                            d.error = Some(e.to_owned());
+                            self.dialog = Some(Dialog::Export(d));
+                            None
+                        }
+                    };
+                }
                 // The view on screen is what gets exported.
                 let shown = self.page.query.as_ref().unwrap_or(&self.query);
                 let job = ExportJob {
@@ -254,6 +264,7 @@ impl App {
                     format: d.format,
                     path: name.into(),
                     overwrite: false,
+                    held: None,
                 };
                 self.start_export(job)
             }

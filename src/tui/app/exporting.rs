@@ -1,13 +1,19 @@
 //! The export from the browser (`e`): the dialog's defaults, the running export's state
-//! and its events.
+//! and its events. Under CBR the export writes the rows the browser holds: every row of the
+//! tab on screen that matches the filters, in the order shown, as they were on Enter (a
+//! walk still running adds none after that).
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use tui_input::Input;
 
+use super::cbr::{member_matches, shared_matches};
 use super::dialog::{Dialog, ExportDialog, overwrite_confirm};
-use super::{App, Effect, ErrorInfo};
+use super::{App, CbrTab, Effect, ErrorInfo};
 use crate::api::time::Timestamp;
 use crate::text::{sanitize, thousands};
-use crate::tui::export::{ExportEvent, ExportFailure, ExportJob, FileFormat};
+use crate::tui::export::{ExportEvent, ExportFailure, ExportJob, FileFormat, HeldRows};
 
 /// The export in progress, as the footer shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +49,23 @@ impl ExportState {
 /// The name the export dialog starts with: `vbshare-by-me-20250601-120307.csv`.
 pub fn default_file_name(share_to_me: bool, now: i64, format: FileFormat) -> String {
     let direction = if share_to_me { "with-me" } else { "by-me" };
+    dated_name(direction, now, format)
+}
+
+/// The name the export dialog starts with under CBR, naming the tab:
+/// `vbshare-cbr-pending-20250601-120307.csv`, `vbshare-cbr-by-me-…`.
+pub fn cbr_file_name(tab: CbrTab, now: i64, format: FileFormat) -> String {
+    let view = match tab {
+        CbrTab::ByMe => "cbr-by-me",
+        CbrTab::Pending => "cbr-pending",
+        CbrTab::Accepted => "cbr-accepted",
+        CbrTab::Rejected => "cbr-rejected",
+    };
+    dated_name(view, now, format)
+}
+
+/// `vbshare-<view>-YYYYMMDD-HHMMSS.<ext>`, the time in UTC.
+fn dated_name(view: &str, now: i64, format: FileFormat) -> String {
     let stamp: String = Timestamp::from_unix(now, 0)
         .display_utc()
         .chars()
@@ -52,7 +75,7 @@ pub fn default_file_name(share_to_me: bool, now: i64, format: FileFormat) -> Str
             c => Some(c),
         })
         .collect();
-    format!("vbshare-{direction}-{stamp}.{}", format.ext())
+    format!("vbshare-{view}-{stamp}.{}", format.ext())
 }
 
 impl App {
@@ -64,12 +87,73 @@ impl App {
             return;
         }
         let format = FileFormat::default();
-        let name = default_file_name(self.page_to_me(), self.now, format);
+        let name = if self.is_cbr() {
+            if let Some(why) = self.cbr_export_refusal() {
+                self.notice = Some(why.to_owned());
+                return;
+            }
+            cbr_file_name(self.cbr.tab, self.now, format)
+        } else {
+            default_file_name(self.page_to_me(), self.now, format)
+        };
         self.dialog = Some(Dialog::Export(ExportDialog {
             input: Input::new(name),
             format,
             error: None,
         }));
+    }
+
+    /// Why the CBR tab on screen has nothing to export yet, if so: its list is not read.
+    fn cbr_export_refusal(&self) -> Option<&'static str> {
+        if self.cbr.tab == CbrTab::ByMe || self.cbr.shared.is_some() {
+            return None;
+        }
+        Some(if self.cbr.loading {
+            "nothing to export yet: the shared backups are still being read"
+        } else {
+            "nothing to export: the shared backups could not be read (r reads them again)"
+        })
+    }
+
+    /// The export of the CBR tab on screen to `path`: every row matching the filters, all
+    /// pages, in the order shown, as they are now; or why there is nothing to export.
+    pub(super) fn cbr_export_job(
+        &self,
+        path: PathBuf,
+        format: FileFormat,
+    ) -> Result<ExportJob, &'static str> {
+        if let Some(why) = self.cbr_export_refusal() {
+            return Err(why);
+        }
+        let f = &self.query.filters;
+        let held = match (self.cbr.tab.with_me_index(), &self.cbr.shared) {
+            (Some(i), Some(lists)) => HeldRows::Shared(
+                lists[i]
+                    .iter()
+                    .filter(|r| shared_matches(f, r))
+                    .cloned()
+                    .collect(),
+            ),
+            _ => HeldRows::Members {
+                rows: self
+                    .cbr
+                    .walk
+                    .members
+                    .iter()
+                    .filter(|r| member_matches(f, r))
+                    .cloned()
+                    .collect(),
+                errors: Arc::from(self.cbr.walk.failed.as_slice()),
+            },
+        };
+        Ok(ExportJob {
+            filters: f.clone(),
+            sort: Default::default(),
+            format,
+            path,
+            overwrite: false,
+            held: Some(held),
+        })
     }
 
     /// A confirmed export: hand it to the run loop.
@@ -81,11 +165,15 @@ impl App {
         self.exports_started += 1;
         let id = self.exports_started;
         let same_filters = self.page.query.as_ref().map(|s| &s.filters) == Some(&job.filters);
+        let total = match &job.held {
+            Some(rows) => Some(rows.len() as u64),
+            None => self.page.total.filter(|_| same_filters),
+        };
         self.export = Some(ExportState {
             id,
             path: job.path.display().to_string(),
             rows: 0,
-            total: self.page.total.filter(|_| same_filters),
+            total,
             cancelling: false,
         });
         self.dirty = true;

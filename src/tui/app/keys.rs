@@ -177,7 +177,6 @@ impl App {
                 None
             }
             A::Share | A::CancelSharing | A::CancelBackup => self.cbr_owner_write(action),
-            A::Export => return unsupported(self, "export"),
             A::CopySharingId | A::CopyBackupId => self.cbr_copy(action == A::CopyBackupId),
             _ => return Taken::Common,
         };

@@ -399,6 +399,7 @@ fn resize_keeps_the_selection_visible() {
 }
 
 mod cbr;
+mod cbr_export;
 mod exporting;
 mod fetching;
 mod views;

@@ -37,6 +37,7 @@ fn job(path: &Path, format: FileFormat) -> ExportJob {
         format,
         path: path.to_owned(),
         overwrite: false,
+        held: None,
     }
 }
 
@@ -270,4 +271,296 @@ async fn a_stuck_disk_pauses_the_export_but_not_the_runtime() {
         .unwrap();
     writer.await.unwrap().unwrap();
     assert_eq!(written.load(Ordering::SeqCst), 400 * pipe::CHUNK);
+}
+
+// CBR: rows the browser holds, written from a snapshot; nothing is fetched.
+
+mod cbr {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::api::cbr::{Backup, parse_backups, parse_members};
+    use crate::api::{Auth, ClientConfig, Secret};
+    use crate::output::csv::parse;
+    use crate::schema::cbr::{MEMBER, MemberRow, SHARED_ALL, SharedRow};
+
+    /// A client that is never called: a held export makes no call.
+    fn idle_client() -> Client {
+        let auth = Auth::Token(Secret::new("t".to_owned()));
+        Client::new(ClientConfig::new(
+            "http://127.0.0.1:9",
+            DEMO_PROJECT_ID,
+            auth,
+        ))
+        .unwrap()
+    }
+
+    fn backup_list(titles: &[String]) -> Vec<Backup> {
+        let items: Vec<String> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                serde_json::json!({
+                    "id": format!("{i:08x}-0000-4000-8000-000000000000"),
+                    "name": n,
+                    "project_id": "0b5a2f6e4c8d4e1f9a3b7c6d5e4f3a21",
+                    "resource_size": 40,
+                    "status": "available",
+                    "created_at": "2026-01-01T00:00:00.000000",
+                    "extra": {"kept": [1, 2]},
+                })
+                .to_string()
+            })
+            .collect();
+        parse_backups(&format!(r#"{{"backups":[{}]}}"#, items.join(",")))
+            .unwrap()
+            .items
+    }
+
+    fn shared(titles: &[String], status: &str) -> HeldRows {
+        HeldRows::Shared(
+            backup_list(titles)
+                .into_iter()
+                .map(|b| {
+                    SharedRow::new(
+                        b,
+                        Some(status.to_owned()),
+                        &std::collections::BTreeMap::new(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn members(errors: &[(&str, &str)]) -> HeldRows {
+        let backups = backup_list(&["db-1".to_owned(), "web, \"two\"".to_owned()]);
+        let mut rows = Vec::new();
+        for (b, projects) in backups.iter().zip([&["aa", "bb"][..], &["cc"][..]]) {
+            let items: Vec<String> = projects
+                .iter()
+                .map(|p| {
+                    format!(
+                        r#"{{"backup_id":"{}","dest_project_id":"{p}","status":"accepted","vault_id":"v-{p}","created_at":"2026-01-02T00:00:00.000000"}}"#,
+                        b.id.as_deref().unwrap()
+                    )
+                })
+                .collect();
+            let list = parse_members(&format!(r#"{{"members":[{}]}}"#, items.join(",")));
+            for m in list.unwrap().items {
+                rows.push(
+                    MemberRow::new(m, b.name.clone(), &std::collections::BTreeMap::new())
+                        .with_backup_json(b.to_json()),
+                );
+            }
+        }
+        HeldRows::Members {
+            rows: rows.into(),
+            errors: errors
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+        }
+    }
+
+    fn held_job(path: &Path, format: FileFormat, held: HeldRows) -> ExportJob {
+        ExportJob {
+            held: Some(held),
+            ..job(path, format)
+        }
+    }
+
+    fn done_rows(events: &[ExportEvent]) -> u64 {
+        match events.last() {
+            Some(ExportEvent::Done { rows, warning, .. }) if warning.is_none() => *rows,
+            _ => panic!("{events:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_csv_export_of_a_tab_has_the_schema_header_every_row_in_order_and_guarded_formulas() {
+        let mut titles: Vec<String> = (0..2500).map(|i| format!("b-{i}")).collect();
+        titles[7] = "=HYPERLINK(\"http://x\",\"y\")".to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pending.csv");
+        let client = idle_client();
+        let events = export(
+            &client,
+            held_job(&path, FileFormat::Csv, shared(&titles, "pending")),
+        )
+        .await;
+        assert_eq!(done_rows(&events), 2500);
+        let progress: Vec<(u64, Option<u64>)> = events
+            .iter()
+            .filter_map(|e| match e {
+                ExportEvent::Progress(p) => Some((p.rows, p.total)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            progress.first(),
+            Some(&(0, Some(2500))),
+            "the total at once"
+        );
+        assert_eq!(progress.last(), Some(&(2500, Some(2500))));
+        assert!(progress.contains(&(1000, Some(2500))), "{progress:?}");
+        assert_eq!(names(dir.path()), vec!["pending.csv".to_owned()]);
+
+        let records = parse(&std::fs::read_to_string(&path).unwrap());
+        let header: Vec<&str> = SHARED_ALL.csv.iter().map(|f| f.name).collect();
+        assert_eq!(records[0], header);
+        assert_eq!(header.last(), Some(&"member_status"));
+        assert_eq!(records.len(), 2501);
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        assert_eq!(records[1][col("name")], "b-0");
+        assert_eq!(records[2500][col("name")], "b-2499");
+        assert_eq!(records[8][col("name")], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert!(
+            records[1..]
+                .iter()
+                .all(|r| r[col("member_status")] == "pending")
+        );
+        assert_eq!(records[1][col("resource_size")], "40");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn json_exports_have_the_clis_shapes_with_the_servers_json_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = idle_client();
+        let titles = vec!["acc-1".to_owned(), "acc \u{1b}[2J".to_owned()];
+        let path = dir.path().join("accepted.json");
+        let events = export(
+            &client,
+            held_job(&path, FileFormat::Json, shared(&titles, "accepted")),
+        )
+        .await;
+        assert_eq!(done_rows(&events), 2);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let list = v["backups"].as_array().unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 1, "{v}");
+        assert_eq!(list.len(), 2);
+        for (item, backup) in list.iter().zip(backup_list(&titles)) {
+            assert_eq!(item["member_status"], "accepted");
+            let sent: serde_json::Value = serde_json::from_str(&backup.to_json()).unwrap();
+            assert_eq!(item["backup"], sent, "the backup as sent");
+        }
+        assert_eq!(
+            list[1]["backup"]["name"], "acc \u{1b}[2J",
+            "exact in a file"
+        );
+        assert_eq!(list[0]["backup"]["extra"]["kept"][1], 2);
+
+        let path = dir.path().join("by-me.json");
+        let events = export(
+            &client,
+            held_job(
+                &path,
+                FileFormat::Json,
+                members(&[("big-db", "503 service unavailable")]),
+            ),
+        )
+        .await;
+        assert_eq!(done_rows(&events), 3);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let list = v["members"].as_array().unwrap();
+        let projects: Vec<&str> = list
+            .iter()
+            .map(|m| m["member"]["dest_project_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(projects, ["aa", "bb", "cc"]);
+        assert_eq!(list[2]["backup"]["name"], "web, \"two\"");
+        assert_eq!(list[0]["member"]["vault_id"], "v-aa");
+        assert_eq!(
+            v["errors"],
+            serde_json::json!([{"backup": "big-db", "error": "503 service unavailable"}])
+        );
+
+        // The members as CSV: the member schema's columns.
+        let path = dir.path().join("by-me.csv");
+        let events = export(&client, held_job(&path, FileFormat::Csv, members(&[]))).await;
+        assert_eq!(done_rows(&events), 3);
+        let records = parse(&std::fs::read_to_string(&path).unwrap());
+        let header: Vec<&str> = MEMBER.csv.iter().map(|f| f.name).collect();
+        assert_eq!(records[0], header);
+        assert_eq!(
+            &records[3][..3],
+            ["00000001-0000-4000-8000-000000000000", "web, \"two\"", "cc"]
+        );
+        assert_eq!(
+            names(dir.path()),
+            ["accepted.json", "by-me.csv", "by-me.json"]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_or_failed_export_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let titles: Vec<String> = (0..5000).map(|i| format!("b-{i}")).collect();
+        let job = held_job(&path, FileFormat::Json, shared(&titles, "pending"));
+        // Esc as soon as rows are on their way to the disk.
+        let (cancel, cancelled) = oneshot::channel();
+        let cancel = Mutex::new(Some(cancel));
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = events.clone();
+        run(idle_client(), job, cancelled, move |e| {
+            if matches!(&e, ExportEvent::Progress(p) if p.rows > 0)
+                && let Some(tx) = cancel.lock().unwrap().take()
+            {
+                tx.send(()).unwrap();
+            }
+            seen.lock().unwrap().push(e);
+        })
+        .await;
+        let events = std::mem::take(&mut *events.lock().unwrap());
+        assert!(
+            matches!(events.last(), Some(ExportEvent::Cancelled)),
+            "{events:?}"
+        );
+        assert!(!events.iter().any(|e| matches!(e, ExportEvent::Done { .. })));
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+
+        // A place that cannot be written: the error titles the file; nothing is left.
+        let path = dir.path().join("no-such-dir").join("x.csv");
+        let events = export(
+            &idle_client(),
+            held_job(&path, FileFormat::Csv, shared(&titles, "pending")),
+        )
+        .await;
+        let [ExportEvent::Failed(ExportFailure::Io { path: p, error })] = events.as_slice() else {
+            panic!("{events:?}")
+        };
+        assert_eq!((p, error.kind()), (&path, io::ErrorKind::NotFound));
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_existing_file_is_replaced_only_once_confirmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keep.csv");
+        std::fs::write(&path, "precious").unwrap();
+        let job = held_job(
+            &path,
+            FileFormat::Csv,
+            shared(&["a".to_owned()], "rejected"),
+        );
+        let events = export(&idle_client(), job.clone()).await;
+        let [ExportEvent::Exists(back)] = events.as_slice() else {
+            panic!("{events:?}")
+        };
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+        assert_eq!(back.held, job.held, "the same rows come back");
+        let again = ExportJob {
+            overwrite: true,
+            ..back.clone()
+        };
+        assert_eq!(done_rows(&export(&idle_client(), again).await), 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("id,name,") && text.contains(",rejected\r\n"),
+            "{text}"
+        );
+        assert_eq!(names(dir.path()), ["keep.csv"]);
+    }
 }

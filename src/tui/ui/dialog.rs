@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_input::Input;
 
 use crate::text::{pad, sanitize, thousands, width};
-use crate::tui::app::{App, Confirm, Dialog, ExportDialog, SharePrompt};
+use crate::tui::app::{App, CbrTab, Confirm, Dialog, ExportDialog, SharePrompt};
 use crate::tui::content::wrap::wrap;
 use crate::tui::export::FileFormat;
 use crate::tui::theme::Theme;
@@ -191,27 +191,76 @@ fn confirm(c: &Confirm, cols: usize, t: &Theme) -> Content {
     }
 }
 
-fn export(d: &ExportDialog, cols: usize, app: &App) -> Content {
+/// What the export dialog says it exports: the view and its rows; under CBR on Shared by
+/// me, also what the walk has not read.
+fn export_scope(cols: usize, app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let direction = if app.page_to_me() {
-        "Shared with me"
-    } else {
-        "Shared by me"
-    };
-    let rows = match app.page.total {
-        Some(n) if app.page.query.is_some() => format!("{} rows", thousands(n)),
-        _ => "all rows".to_owned(),
+    if !app.is_cbr() {
+        let direction = if app.page_to_me() {
+            "Shared with me"
+        } else {
+            "Shared by me"
+        };
+        let rows = match app.page.total {
+            Some(n) if app.page.query.is_some() => format!("{} rows", thousands(n)),
+            _ => "all rows".to_owned(),
+        };
+        return para(
+            &format!(
+                "Export every page of {direction} matching the current filters ({rows}, \
+                 sorted by {} {}) to a file.",
+                app.sort_key(),
+                app.sort_dir()
+            ),
+            cols,
+            t.header,
+        );
+    }
+    let tab = app.cbr.tab;
+    let rows = match app.cbr.count(tab, &app.query.filters) {
+        Some(1) => "the 1 row".to_owned(),
+        Some(n) => format!("all {} rows", thousands(n)),
+        None => "every row".to_owned(),
     };
     let mut lines = para(
         &format!(
-            "Export every page of {direction} matching the current filters ({rows}, sorted by \
-             {} {}) to a file.",
-            app.sort_key(),
-            app.sort_dir()
+            "Export {rows} of CBR {} matching the current filters, every page, in the order \
+             shown, to a file.",
+            tab.title()
         ),
         cols,
         t.header,
     );
+    if tab == CbrTab::ByMe {
+        let walk = &app.cbr.walk;
+        let caveat = if walk.running {
+            Some("The walk is still running: the export holds only the rows read so far.")
+        } else if !walk.finished {
+            Some("The walk did not finish: the export holds only the rows it read.")
+        } else {
+            None
+        };
+        if let Some(c) = caveat {
+            lines.extend(para(c, cols, t.notice));
+        }
+        let failed = walk.failed.len();
+        if failed > 0 {
+            lines.extend(para(
+                &format!(
+                    "The members of {failed} backup{} could not be read: not in the export.",
+                    if failed == 1 { "" } else { "s" }
+                ),
+                cols,
+                t.notice,
+            ));
+        }
+    }
+    lines
+}
+
+fn export(d: &ExportDialog, cols: usize, app: &App) -> Content {
+    let t = &app.theme;
+    let mut lines = export_scope(cols, app);
     lines.push(Line::default());
     let label = |s: &'static str| Span::styled(s, t.label);
     let (text, cursor) = field(&d.input, cols.saturating_sub(8));
