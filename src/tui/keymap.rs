@@ -65,7 +65,7 @@ pub enum Action {
     CancelSharing,
     /// Cancel every sharing of the selected sharing's backup.
     CancelBackup,
-    /// Export every page of the current query to a file.
+    /// Export every row of the view on screen (all pages, its filters and order) to a file.
     Export,
     /// Turn watch mode (auto-refresh) on or off.
     ToggleWatch,

@@ -284,7 +284,38 @@ impl CbrScreen {
     }
 }
 
+/// Every row of a CBR view that passes the filters, in the order shown (before paging).
+#[derive(Debug)]
+pub enum ViewRows<'a> {
+    Shared(Vec<&'a SharedRow>),
+    Members(Vec<&'a MemberRow>),
+}
+
 impl CbrScreen {
+    /// Every row of the tab shown that passes `f`, sorted as shown: what the table pages
+    /// through and what an export writes.
+    pub fn view_rows(&self, f: &Filters) -> ViewRows<'_> {
+        match self.tab.with_me_index() {
+            Some(i) => {
+                let mut all: Vec<&SharedRow> = self.shared.as_ref().map_or_else(Vec::new, |l| {
+                    l[i].iter().filter(|r| shared_matches(f, r)).collect()
+                });
+                sort_shared(&mut all, self.sort);
+                ViewRows::Shared(all)
+            }
+            None => {
+                let mut all: Vec<&MemberRow> = self
+                    .walk
+                    .members
+                    .iter()
+                    .filter(|r| self.member_visible(f, r))
+                    .collect();
+                sort_members(&mut all, self.sort);
+                ViewRows::Members(all)
+            }
+        }
+    }
+
     /// Whether a member row passes the form's filters, those on its backup (status, AZ,
     /// disk) included.
     pub fn member_visible(&self, f: &Filters, r: &MemberRow) -> bool {
@@ -506,28 +537,14 @@ impl App {
 
     /// Cuts the page on screen from what is held, for the tab, the filters and the offset.
     pub(super) fn cbr_recompute(&mut self) {
-        let f = &self.query.filters;
         let tab = self.cbr.tab;
-        let (rows, total) = match tab.with_me_index() {
-            Some(i) => {
-                let mut all: Vec<&SharedRow> =
-                    self.cbr.shared.as_ref().map_or_else(Vec::new, |l| {
-                        l[i].iter().filter(|r| shared_matches(f, r)).collect()
-                    });
-                sort_shared(&mut all, self.cbr.sort);
+        let (rows, total) = match self.cbr.view_rows(&self.query.filters) {
+            ViewRows::Shared(all) => {
                 let total = all.len() as u64;
                 let page = self.cut(&all).into_iter().cloned().collect();
                 (CbrRows::Shared(page), total)
             }
-            None => {
-                let mut all: Vec<&MemberRow> = self
-                    .cbr
-                    .walk
-                    .members
-                    .iter()
-                    .filter(|r| self.cbr.member_visible(f, r))
-                    .collect();
-                sort_members(&mut all, self.cbr.sort);
+            ViewRows::Members(all) => {
                 let total = all.len() as u64;
                 let page = self.cut(&all).into_iter().cloned().collect();
                 (CbrRows::Members(page), total)

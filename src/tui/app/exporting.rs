@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tui_input::Input;
 
-use super::cbr::{member_matches, shared_matches};
+use super::cbr::ViewRows;
 use super::dialog::{Dialog, ExportDialog, overwrite_confirm};
 use super::{App, CbrTab, Effect, ErrorInfo};
 use crate::api::time::Timestamp;
@@ -126,23 +126,10 @@ impl App {
             return Err(why);
         }
         let f = &self.query.filters;
-        let held = match (self.cbr.tab.with_me_index(), &self.cbr.shared) {
-            (Some(i), Some(lists)) => HeldRows::Shared(
-                lists[i]
-                    .iter()
-                    .filter(|r| shared_matches(f, r))
-                    .cloned()
-                    .collect(),
-            ),
-            _ => HeldRows::Members {
-                rows: self
-                    .cbr
-                    .walk
-                    .members
-                    .iter()
-                    .filter(|r| member_matches(f, r))
-                    .cloned()
-                    .collect(),
+        let held = match self.cbr.view_rows(f) {
+            ViewRows::Shared(rows) => HeldRows::Shared(rows.into_iter().cloned().collect()),
+            ViewRows::Members(rows) => HeldRows::Members {
+                rows: rows.into_iter().cloned().collect(),
                 errors: Arc::from(self.cbr.walk.failed.as_slice()),
             },
         };

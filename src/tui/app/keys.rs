@@ -142,11 +142,6 @@ impl App {
                 _ => Taken::Common,
             };
         }
-        let unsupported = |app: &mut App, what: &str| {
-            app.notice = Some(format!("{what} is not available for CBR yet"));
-            app.dirty = true;
-            Taken::Done(None)
-        };
         let effect = match action {
             A::SwitchService => self.switch_service(),
             A::ToggleDirection => {

@@ -127,6 +127,7 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("t", "with me"),
             ("a/d/D", "members"),
             ("Enter", "detail"),
+            ("e", "export"),
             ("r", "re-walk"),
             ("c", "VBS"),
             ("q", "quit"),
