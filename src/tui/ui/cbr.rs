@@ -67,32 +67,28 @@ pub fn tabs_line(app: &App, cols: usize) -> Line<'static> {
 
 /// Draws the CBR page on screen.
 pub fn draw_table(frame: &mut Frame, areas: &Areas, app: &App) {
-    let empty = || empty_message(app);
-    let view = View { to_me: true };
     match &app.cbr.page.rows {
-        CbrRows::Shared(rows) => {
-            let r = Rows {
-                schema: &SHARED,
-                rows,
-                view,
-                selected: app.selected,
-                scroll: app.scroll,
-                view_old: false,
-            };
-            draw_rows(frame, areas, app, &r, empty);
-        }
-        CbrRows::Members(rows) => {
-            let r = Rows {
-                schema: &MEMBER,
-                rows,
-                view,
-                selected: app.selected,
-                scroll: app.scroll,
-                view_old: false,
-            };
-            draw_rows(frame, areas, app, &r, empty);
-        }
+        CbrRows::Shared(rows) => draw_of(frame, areas, app, &SHARED, rows),
+        CbrRows::Members(rows) => draw_of(frame, areas, app, &MEMBER, rows),
     }
+}
+
+fn draw_of<R>(
+    frame: &mut Frame,
+    areas: &Areas,
+    app: &App,
+    schema: &'static crate::schema::Schema<R>,
+    rows: &[R],
+) {
+    let r = Rows {
+        schema,
+        rows,
+        view: View { to_me: true },
+        selected: app.selected,
+        scroll: app.scroll,
+        view_old: false,
+    };
+    draw_rows(frame, areas, app, &r, || empty_message(app));
 }
 
 fn empty_message(app: &App) -> String {

@@ -87,7 +87,7 @@ fn vaults() -> Vec<Vault> {
         .items
 }
 
-fn cbr_options() -> crate::tui::Options {
+pub(super) fn cbr_options() -> crate::tui::Options {
     let mut o = crate::tui::fixtures::options();
     o.service = crate::api::service::SharingService::Cbr;
     o.cbr = Some(test_cbr_client());
@@ -106,14 +106,14 @@ fn test_cbr_client() -> crate::api::cbr::CbrClient {
     crate::api::cbr::CbrClient::new(session, "http://127.0.0.1:9").unwrap()
 }
 
-fn cbr_effect(e: Option<Effect>) -> CbrEffect {
+pub(super) fn cbr_effect(e: Option<Effect>) -> CbrEffect {
     match e {
         Some(Effect::Cbr(c)) => c,
         other => panic!("expected a CBR call, got {other:?}"),
     }
 }
 
-fn news(app: &mut App, n: CbrNews) -> Option<Effect> {
+pub(super) fn news(app: &mut App, n: CbrNews) -> Option<Effect> {
     app.update(Msg::Cbr(Box::new(n)))
 }
 
@@ -332,7 +332,7 @@ fn read_only_refuses_accept_and_reject() {
     }
 }
 
-fn member_rows(backup: &Backup, projects: &[&str]) -> Vec<Member> {
+pub(super) fn member_rows(backup: &Backup, projects: &[&str]) -> Vec<Member> {
     let bid = backup.id.clone().unwrap();
     let items: Vec<String> = projects
         .iter()

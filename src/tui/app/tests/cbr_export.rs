@@ -3,16 +3,16 @@
 //! has not read everything, and the overwrite question works as under VBS.
 
 use super::*;
-use crate::api::cbr::{Backup, Member, WalkEvent, parse_backups, parse_members};
+use crate::api::cbr::{Backup, WalkEvent, parse_backups};
 use crate::tui::export::{ExportEvent, ExportJob, FileFormat, HeldRows};
 use crate::tui::msg::{CbrEffect, CbrNews};
 
+use super::cbr::{cbr_effect, cbr_options, member_rows, news};
+
 const PARTNER: &str = "0b5a2f6e4c8d4e1f9a3b7c6d5e4f3a21";
 const OTHER: &str = "1c9e8d7f6a5b4c3d2e1f0a9b8c7d6e52";
-const ME: &str = "c13f5220dc1949b0b741ea81a7cd5554";
 
-// The CBR App helpers of `tests/cbr.rs`, which are private to it.
-
+/// Backups all created at the same moment, so the order shown is the service's.
 fn backups(range: std::ops::Range<u32>, prefix: &str) -> Vec<Backup> {
     let items: Vec<String> = range
         .map(|i| {
@@ -24,47 +24,6 @@ fn backups(range: std::ops::Range<u32>, prefix: &str) -> Vec<Backup> {
     parse_backups(&format!(r#"{{"backups":[{}],"count":1}}"#, items.join(",")))
         .unwrap()
         .items
-}
-
-fn member_rows(backup: &Backup, projects: &[&str]) -> Vec<Member> {
-    let bid = backup.id.clone().unwrap();
-    let items: Vec<String> = projects
-        .iter()
-        .map(|p| {
-            format!(
-                r#"{{"backup_id":"{bid}","dest_project_id":"{p}","status":"pending","created_at":"2026-01-01T00:00:00.000000"}}"#
-            )
-        })
-        .collect();
-    parse_members(&format!(r#"{{"members":[{}]}}"#, items.join(",")))
-        .unwrap()
-        .items
-}
-
-fn cbr_options() -> crate::tui::Options {
-    use crate::api::{Auth, ClientConfig, Secret};
-    let mut o = fixtures::options();
-    o.service = crate::api::service::SharingService::Cbr;
-    // A client that is never called: effects are answered by hand here.
-    let config = ClientConfig::new(
-        "http://127.0.0.1:9",
-        ME,
-        Auth::Token(Secret::new("t".to_owned())),
-    );
-    let session = std::sync::Arc::new(crate::api::session::Session::new(config).unwrap());
-    o.cbr = Some(crate::api::cbr::CbrClient::new(session, "http://127.0.0.1:9").unwrap());
-    o
-}
-
-fn cbr_effect(e: Option<Effect>) -> CbrEffect {
-    match e {
-        Some(Effect::Cbr(c)) => c,
-        other => panic!("expected a CBR call, got {other:?}"),
-    }
-}
-
-fn news(app: &mut App, n: CbrNews) -> Option<Effect> {
-    app.update(Msg::Cbr(Box::new(n)))
 }
 
 /// A browser started on CBR, its shared lists not read yet; and the load's generation.
