@@ -260,6 +260,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 service: settings.service,
                 cbr: crate::api::cbr::CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
                 concurrency: settings.concurrency,
+                log_file: cli.log().log_file,
             };
             crate::tui::run(client, options).await
         }

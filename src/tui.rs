@@ -87,6 +87,8 @@ pub struct Options {
     pub cbr: Option<crate::api::cbr::CbrClient>,
     /// Requests the owner walk keeps in flight.
     pub concurrency: u32,
+    /// `--log-file`: where a crash report goes (else the state or cache directory).
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -102,6 +104,7 @@ impl Default for Options {
             service: crate::api::service::SharingService::Vbs,
             cbr: None,
             concurrency: crate::config::DEFAULT_CONCURRENCY,
+            log_file: None,
         }
     }
 }
@@ -114,7 +117,7 @@ pub async fn run(client: Client, options: Options) -> anyhow::Result<()> {
 
 /// [`run`] with any [`backend::Backend`] (for tests and alternative back ends).
 pub async fn run_with<B: backend::Backend>(backend: B, options: Options) -> anyhow::Result<()> {
-    install_panic_hook();
+    install_panic_hook(options.log_file.clone());
     let mouse = options.mouse;
     let mut terminal = match setup(mouse) {
         Ok(t) => t,
@@ -147,6 +150,29 @@ fn setup(mouse: bool) -> io::Result<Term> {
     Terminal::new(CrosstermBackend::new(out))
 }
 
+/// Ctrl-Z: gives the terminal back (as on exit), stops the process as a shell's job
+/// (SIGTSTP), and once continued (`fg`) takes the terminal again and forgets what was on
+/// screen so the next draw repaints everything.
+pub(crate) fn suspend(terminal: &mut Term, mouse: bool) -> io::Result<()> {
+    restore(mouse);
+    #[cfg(unix)]
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Execution continues here after `fg`.
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        cursor::Hide,
+        Clear(ClearType::All)
+    )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    // Both buffers blank: the next frame is drawn in full over the cleared screen.
+    terminal.swap_buffers();
+    Ok(())
+}
+
 /// Puts the terminal back: mouse off, main screen, cursor shown, cooked mode. Safe to call
 /// more than once and when setup did not finish.
 pub fn restore(mouse: bool) {
@@ -159,16 +185,95 @@ pub fn restore(mouse: bool) {
     let _ = out.flush();
 }
 
-/// Installs (once) a panic hook that restores the terminal before the previous hook
-/// prints the panic, so the message lands on a usable screen.
-pub fn install_panic_hook() {
+/// Installs (once) a panic hook for the browser. A panic anywhere (the event loop or a
+/// background task: fetch worker, write, walk, export) restores the terminal, writes a
+/// crash report (appended to `log_file`, else a new file in the platform's state or cache
+/// directory), prints one line naming it, and ends the process with status 101: the
+/// browser never keeps drawing with a dead task behind it.
+pub fn install_panic_hook(log_file: Option<std::path::PathBuf>) {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
+    ONCE.call_once(move || {
         std::panic::set_hook(Box::new(move |info| {
             // Mouse capture may or may not be on; turning it off is harmless.
             restore(true);
-            previous(info);
+            let report = format!(
+                "vbshare {} crashed at {} UTC (thread {:?})\n{info}\n\nbacktrace:\n{}\n",
+                env!("CARGO_PKG_VERSION"),
+                crate::api::time::Timestamp::from_unix(crate::api::time::now_unix(), 0)
+                    .display_utc(),
+                std::thread::current().name().unwrap_or("unnamed"),
+                std::backtrace::Backtrace::force_capture()
+            );
+            let message = crate::text::sanitize(&panic_message(info)).into_owned();
+            match write_crash_report(log_file.as_deref(), &report) {
+                Some(path) => eprintln!(
+                    "vbshare crashed ({message}); the report is in {}",
+                    path.display()
+                ),
+                None => {
+                    eprintln!("vbshare crashed ({message}); no report could be written:\n{report}");
+                }
+            }
+            std::process::exit(101);
         }));
     });
+}
+
+/// The panic's message, on one line.
+fn panic_message(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned());
+    let at = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!("{}{at}", text.lines().next().unwrap_or(""))
+}
+
+/// Appends `report` to `log_file`, or writes it to a new file in the state (else cache,
+/// else temporary) directory; the path written, if any.
+fn write_crash_report(
+    log_file: Option<&std::path::Path>,
+    report: &str,
+) -> Option<std::path::PathBuf> {
+    let open = |path: &std::path::Path, append: bool| {
+        let mut o = std::fs::OpenOptions::new();
+        o.create(true).write(true);
+        if append {
+            o.append(true);
+        } else {
+            o.truncate(true);
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        o.open(path)
+    };
+    if let Some(path) = log_file
+        && open(path, true)
+            .and_then(|mut f| f.write_all(report.as_bytes()))
+            .is_ok()
+    {
+        return Some(path.to_owned());
+    }
+    let name = format!("crash-{}.txt", crate::api::time::now_unix());
+    [
+        dirs::state_dir(),
+        dirs::cache_dir(),
+        Some(std::env::temp_dir()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|d| d.join("vbshare"))
+    .find_map(|dir| {
+        std::fs::create_dir_all(&dir).ok()?;
+        let path = dir.join(&name);
+        open(&path, false)
+            .and_then(|mut f| f.write_all(report.as_bytes()))
+            .ok()?;
+        Some(path)
+    })
 }

@@ -244,6 +244,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("Esc", "close view, hide error"),
             ("?", "this help"),
             ("q Ctrl-C", "quit"),
+            ("Ctrl-Z", "suspend (fg resumes)"),
         ],
     ),
 ];

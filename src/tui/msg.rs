@@ -59,6 +59,8 @@ pub enum Effect {
     Cbr(CbrEffect),
     /// Stop the running export and remove its partial file.
     CancelExport,
+    /// Suspend (Ctrl-Z): give the terminal back, stop until `fg`, then redraw everything.
+    Suspend,
     /// Leave the browser.
     Quit,
 }

@@ -130,6 +130,12 @@ async fn event_loop<B: Backend>(
                     }
                 }
             }
+            Some(Effect::Suspend) => {
+                super::suspend(terminal, options.mouse)?;
+                let size = terminal.size()?;
+                // The terminal may have changed size while stopped.
+                app.update(Msg::Resize(size.width, size.height));
+            }
             Some(Effect::Quit) => break,
             None => {}
         }
@@ -211,14 +217,20 @@ async fn terminate() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
+        // Every signal that would end the process: the loop returns and the terminal is
+        // restored (Ctrl-C in raw mode is a key, but `kill -INT` is a signal).
         match (
             signal(SignalKind::terminate()),
             signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::quit()),
         ) {
-            (Ok(mut term), Ok(mut hup)) => {
+            (Ok(mut term), Ok(mut hup), Ok(mut int), Ok(mut quit)) => {
                 tokio::select! {
                     _ = term.recv() => {}
                     _ = hup.recv() => {}
+                    _ = int.recv() => {}
+                    _ = quit.recv() => {}
                 }
             }
             _ => std::future::pending().await,

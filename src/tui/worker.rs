@@ -85,6 +85,13 @@ pub async fn run<F: Fetcher>(
                 }
             }
             tracing::debug!(generation = req.generation, query = %req.query.canonical_query(), "fetch");
+            // Debug builds only: lets the tests prove that a panic in a background task
+            // ends the browser cleanly.
+            #[cfg(debug_assertions)]
+            assert!(
+                std::env::var_os("VBSHARE_TEST_PANIC_IN_WORKER").is_none(),
+                "test panic in the fetch worker (VBSHARE_TEST_PANIC_IN_WORKER)"
+            );
             let started = Instant::now();
             let calls = async {
                 if req.count {

@@ -21,6 +21,8 @@ pub struct Tui {
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     /// HOME and the working directory (an export lands here).
     pub home: tempfile::TempDir,
+    /// The terminal device the browser runs on (to read its modes back with `stty`).
+    pub tty: Option<std::path::PathBuf>,
 }
 
 impl Tui {
@@ -64,6 +66,7 @@ impl Tui {
         cmd.cwd(home.path());
         let child = pair.slave.spawn_command(cmd).expect("spawn vbshare");
         drop(pair.slave);
+        let tty = pair.master.tty_name();
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
@@ -89,6 +92,7 @@ impl Tui {
             writer,
             child,
             home,
+            tty,
         }
     }
 
@@ -130,6 +134,23 @@ impl Tui {
             );
             std::thread::sleep(Duration::from_millis(30));
         }
+    }
+
+    /// Everything the browser wrote, as text (escape sequences included).
+    pub fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    /// The terminal's modes as `stty -a` prints them (Unix).
+    pub fn stty(&self) -> String {
+        let tty = self.tty.as_ref().expect("the pty's device name");
+        let out = std::process::Command::new("stty")
+            .arg("-a")
+            .arg("-F")
+            .arg(tty)
+            .output()
+            .expect("stty");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     pub fn send(&mut self, bytes: &str) {

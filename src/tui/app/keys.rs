@@ -20,6 +20,11 @@ impl App {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Some(self.quit());
         }
+        // Job control works everywhere, as in a shell.
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('z') {
+            self.dirty = true;
+            return Some(Effect::Suspend);
+        }
         if self.dialog.is_some() {
             return self.on_dialog_key(&key);
         }
