@@ -14,7 +14,9 @@ use std::io::{self, Stdout, Write as _};
 use std::sync::Once;
 use std::time::Duration;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -142,7 +144,8 @@ fn setup(mouse: bool) -> io::Result<Term> {
         out,
         EnterAlternateScreen,
         cursor::Hide,
-        Clear(ClearType::All)
+        Clear(ClearType::All),
+        EnableBracketedPaste
     )?;
     if mouse {
         execute!(out, EnableMouseCapture)?;
@@ -163,7 +166,8 @@ pub(crate) fn suspend(terminal: &mut Term, mouse: bool) -> io::Result<()> {
         io::stdout(),
         EnterAlternateScreen,
         cursor::Hide,
-        Clear(ClearType::All)
+        Clear(ClearType::All),
+        EnableBracketedPaste
     )?;
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
@@ -180,7 +184,12 @@ pub fn restore(mouse: bool) {
     if mouse {
         let _ = execute!(out, DisableMouseCapture);
     }
-    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = disable_raw_mode();
     let _ = out.flush();
 }

@@ -119,3 +119,33 @@ fn ctrl_z_restores_the_terminal_then_redraws_everything() {
     assert!(tui.wait_exit().success());
     assert_cooked(&tui);
 }
+
+/// Bracketed paste in a real terminal: `abc` newline `q` pasted into the name field is
+/// the filter `abc q`, and the browser keeps running; pasted on the table it only says
+/// where to paste.
+#[test]
+fn a_paste_never_runs_keys() {
+    let mut tui = Tui::start();
+    tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));
+    assert!(
+        tui.raw_text().contains("\u{1b}[?2004h"),
+        "bracketed paste is on"
+    );
+    tui.send("\u{1b}[200~abc\nq\u{1b}[201~");
+    tui.wait_for("the hint", |s| {
+        footer(s).contains("paste into a filter field")
+    });
+    tui.send("/");
+    tui.wait_for("the form", |s| footer(s).contains("next field"));
+    tui.send("\u{1b}[200~abc\nq\u{1b}[201~");
+    tui.wait_for("the pasted filter", |s| s.contains("name:abc q"));
+    assert!(tui.child.try_wait().unwrap().is_none(), "still running");
+    tui.send("\u{1b}");
+    tui.wait_for("the table", |s| footer(s).contains("? help"));
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+    assert!(
+        tui.raw_text().contains("\u{1b}[?2004l"),
+        "bracketed paste is off again"
+    );
+}

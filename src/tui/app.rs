@@ -347,6 +347,12 @@ impl App {
                 }
                 self.on_key(key)
             }
+            Msg::Paste(text) => {
+                if self.notice.take().is_some() {
+                    self.dirty = true;
+                }
+                self.on_paste(&text)
+            }
             Msg::Mouse(m) => self.on_mouse(m),
             Msg::Resize(w, h) => {
                 self.size = (w, h);

@@ -16,6 +16,8 @@ use crate::api::cbr::{Backup, Vault, WalkEvent, WalkSummary};
 pub enum Msg {
     /// A key press (releases are ignored).
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): never read as keys.
+    Paste(String),
     /// A mouse event (only arrives when mouse support is on).
     Mouse(MouseEvent),
     /// The terminal now has this many columns and rows.

@@ -196,6 +196,7 @@ fn clock(period: Duration, missed: MissedTickBehavior) -> Interval {
 fn to_msg(ev: &Event) -> Option<Msg> {
     match *ev {
         Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(ref text) => Some(Msg::Paste(text.clone())),
         Event::Mouse(m) => Some(Msg::Mouse(m)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,

@@ -40,6 +40,48 @@ impl App {
         }
     }
 
+    /// A paste goes into the focused field as text, each line break (and tab) becoming a
+    /// space, so a pasted list of project IDs stays one list; it never runs keys. With no
+    /// field focused it only says where to paste.
+    pub(super) fn on_paste(&mut self, text: &str) -> Option<Effect> {
+        let clean: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let chars = || clean.chars().map(tui_input::InputRequest::InsertChar);
+        self.dirty = true;
+        match &mut self.dialog {
+            Some(super::Dialog::Share(p)) => {
+                chars().for_each(|r| {
+                    p.input.handle(r);
+                });
+                p.error = None;
+                return None;
+            }
+            Some(super::Dialog::Export(d)) => {
+                chars().for_each(|r| {
+                    d.input.handle(r);
+                });
+                d.error = None;
+                return None;
+            }
+            Some(super::Dialog::Confirm(_)) => return None,
+            None => {}
+        }
+        if self.focus == Focus::Form && self.view.is_none() && self.cbr.picker.is_none() {
+            let changed = chars().fold(false, |changed, r| {
+                self.form.edit(r) == EditOutcome::Value || changed
+            });
+            if changed {
+                self.form.apply_to(&mut self.query.filters);
+                return self.query_changed(true, true);
+            }
+            return None;
+        }
+        self.notice = Some("paste into a filter field with / (or Tab)".to_owned());
+        None
+    }
+
     fn quit(&mut self) -> Effect {
         self.quit = true;
         Effect::Quit

@@ -412,3 +412,36 @@ fn typed(app: &mut App, text: &str) {
         let _ = ch(app, c);
     }
 }
+
+/// A paste is text for the focused field, never keys: `abc` newline `q` becomes the name
+/// `abc q` (and nothing quits); with the table focused it only says where to paste; in the
+/// share prompt, a pasted column of project IDs stays one list.
+#[test]
+fn a_paste_is_text_for_the_focused_field_never_keys() {
+    let mut app = loaded(80, 24);
+    assert!(app.update(Msg::Paste("abc\nq".into())).is_none());
+    assert!(!app.quit);
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("paste into a filter field with / (or Tab)")
+    );
+    ch(&mut app, '/');
+    let req = fetch(app.update(Msg::Paste("abc\nq".into())));
+    assert!(!app.quit && app.focus == Focus::Form);
+    assert_eq!(app.form.value(Field::Name), "abc q");
+    assert!(req.debounce, "sent after the pause, like typing");
+    key(&mut app, KeyCode::Esc);
+    fixtures::answer(&mut app, page(0, 3), 3);
+    ch(&mut app, 'a');
+    let ids = "722513ed0a324dadaabe5b2d0fe848c9\r\n5e2a7b1c9d8f4e3a8b6c0d1e2f3a4b5c\n";
+    app.update(Msg::Paste(ids.into()));
+    let Some(Dialog::Share(p)) = &app.dialog else {
+        panic!("the share prompt stays open")
+    };
+    assert_eq!(
+        parse_targets(p.input.value(), crate::tui::fixtures::OWN_PROJECT)
+            .unwrap()
+            .len(),
+        2
+    );
+}
