@@ -69,9 +69,11 @@ impl App {
             None => {}
         }
         if self.focus == Focus::Form && self.view.is_none() && self.cbr.picker.is_none() {
-            let changed = chars().fold(false, |changed, r| {
-                self.form.edit(r) == EditOutcome::Value || changed
-            });
+            // Every character goes in (no short-circuit), then one query.
+            let mut changed = false;
+            for r in chars() {
+                changed |= self.form.edit(r) == EditOutcome::Value;
+            }
             if changed {
                 self.form.apply_to(&mut self.query.filters);
                 return self.query_changed(true, true);
