@@ -110,6 +110,9 @@ pub struct App {
     pub focus: Focus,
     /// The open full-screen view, if any.
     pub view: Option<View>,
+    /// The VBS sharing a detail or raw view shows, kept while the view is open; `true`
+    /// once a refresh no longer has it (the view then says so and keeps its last fields).
+    pub pinned: Option<(Sharing, bool)>,
     /// The query wanted: the one in flight, or the one the page on screen answers once it
     /// arrived (sort key, direction, limit and offset always set). Keys change it; nothing
     /// is drawn or acted on from it.
@@ -130,6 +133,9 @@ pub struct App {
     pub error: Option<ErrorInfo>,
     /// Whether the error panel is open.
     pub error_open: bool,
+    /// The error the user closed with Esc: the same error again (watch mode, a retry)
+    /// does not reopen the panel; another one does.
+    pub dismissed: Option<(String, Option<u16>, Option<String>, Option<String>)>,
     /// Wall time of the last answered request.
     pub latency: Option<Duration>,
     /// A one-off message for the footer (cleared by the next key).
@@ -182,6 +188,7 @@ impl App {
             form: Form::from_filters(&query.filters),
             focus: Focus::Table,
             view: None,
+            pinned: None,
             query,
             generation: 0,
             page: Page::default(),
@@ -191,6 +198,7 @@ impl App {
             spinner: 0,
             error: None,
             error_open: false,
+            dismissed: None,
             latency: None,
             notice: None,
             now,
@@ -412,12 +420,12 @@ impl App {
         const SENT: &str = "Backup as sent";
         let (now, theme) = (self.now, &self.theme);
         if !self.is_cbr() {
-            return Some(content::detail::lines(
-                self.selected_row()?,
-                cols,
-                now,
-                theme,
-            ));
+            let (s, gone) = self.shown_sharing()?;
+            let mut lines = content::detail::lines(s, cols, now, theme);
+            if gone {
+                lines.splice(0..0, vanished_lines(theme));
+            }
+            return Some(lines);
         }
         if let Some(r) = self.cbr_selected_shared() {
             let json = r.backup.to_json();
@@ -441,7 +449,13 @@ impl App {
     /// The selected row's JSON as sent, as lines for `cols` columns.
     pub fn raw_lines(&self, cols: usize) -> Option<Vec<Line<'static>>> {
         let json = if !self.is_cbr() {
-            self.selected_row()?.to_json()
+            let (s, gone) = self.shown_sharing()?;
+            if gone {
+                let mut lines = vanished_lines(&self.theme);
+                lines.extend(content::raw::json_lines(&s.to_json(), cols, &self.theme));
+                return Some(lines);
+            }
+            s.to_json()
         } else if let Some(r) = self.cbr_selected_shared() {
             r.backup.to_json()
         } else {
@@ -450,10 +464,19 @@ impl App {
         Some(content::raw::json_lines(&json, cols, &self.theme))
     }
 
+    /// The VBS sharing a view shows: the pinned one while a view is open (and whether it
+    /// vanished), else the selected one.
+    fn shown_sharing(&self) -> Option<(&Sharing, bool)> {
+        match (&self.pinned, self.view) {
+            (Some((s, gone)), Some(View::Detail { .. } | View::Raw { .. })) => Some((s, *gone)),
+            _ => self.selected_row().map(|s| (s, false)),
+        }
+    }
+
     /// The selected row's ID for a view's title: the sharing (VBS) or the backup (CBR).
     pub fn selected_id(&self) -> Option<&str> {
         if !self.is_cbr() {
-            return self.selected_row()?.id.as_deref();
+            return self.shown_sharing()?.0.id.as_deref();
         }
         match (self.cbr_selected_shared(), self.cbr_selected_member()) {
             (Some(r), _) => r.backup.id.as_deref(),
@@ -519,6 +542,18 @@ impl App {
         self.dirty = true;
         Some(Effect::Copy(id))
     }
+}
+
+/// The notice a view shows above a sharing that a refresh no longer has.
+fn vanished_lines(theme: &Theme) -> Vec<Line<'static>> {
+    vec![
+        Line::styled(
+            "This sharing no longer exists (cancelled, or gone from this page); its last \
+             known fields:",
+            theme.error,
+        ),
+        Line::default(),
+    ]
 }
 
 #[cfg(test)]

@@ -47,6 +47,17 @@ impl ErrorInfo {
     }
 
     /// A failure that is not an API answer (a file that cannot be written…).
+    /// What makes this error the same error again on the next attempt: everything but
+    /// the request ID (which is new every time).
+    pub fn identity(&self) -> (String, Option<u16>, Option<String>, Option<String>) {
+        (
+            self.call.to_owned(),
+            self.status,
+            self.code.clone(),
+            self.message.clone().or_else(|| Some(self.summary.clone())),
+        )
+    }
+
     pub fn other(call: &'static str, summary: String) -> Self {
         ErrorInfo {
             call,

@@ -45,6 +45,8 @@ pub enum ConfirmAction {
     Cbr(crate::tui::msg::CbrEffect),
     /// Start this export, replacing the existing file.
     Overwrite(ExportJob),
+    /// Stop the running export and remove its partial file.
+    CancelExport,
 }
 
 /// A yes/no question. `y` says yes; `n`, `q` and Esc say no; Enter presses the focused
@@ -199,6 +201,11 @@ impl App {
             }),
             (true, ConfirmAction::Write(req)) => self.start_write(req),
             (true, ConfirmAction::Cbr(effect)) => self.cbr_start_write(effect),
+            (true, ConfirmAction::CancelExport) => self.cancel_export(),
+            (false, ConfirmAction::CancelExport) => {
+                self.notice = Some("the export goes on".to_owned());
+                None
+            }
             (true, ConfirmAction::Overwrite(mut job)) => {
                 job.overwrite = true;
                 self.start_export(job)

@@ -168,6 +168,25 @@ impl App {
     }
 
     /// Esc while exporting.
+    /// Esc while exporting: asks first (default No), since the partial file goes.
+    pub(super) fn ask_cancel_export(&mut self) {
+        let Some(e) = self.export.as_ref().filter(|e| !e.cancelling) else {
+            return;
+        };
+        self.dialog = Some(Dialog::Confirm(super::Confirm {
+            title: " Cancel export ",
+            question: format!("Stop exporting to {}?", crate::text::sanitize(&e.path)),
+            detail: vec![format!(
+                "{} rows are written so far; the partial file is removed.",
+                crate::text::thousands(e.rows)
+            )],
+            danger: true,
+            yes_focused: false,
+            action: super::ConfirmAction::CancelExport,
+        }));
+        self.dirty = true;
+    }
+
     pub(super) fn cancel_export(&mut self) -> Option<Effect> {
         let e = self.export.as_mut().filter(|e| !e.cancelling)?;
         e.cancelling = true;

@@ -81,7 +81,12 @@ impl App {
         // the one after a write) must not hide it.
         let keep = error.is_none() && self.error.as_ref().is_some_and(|e| !e.is_fetch());
         if !keep {
-            self.error_open = error.is_some();
+            let seen = error.as_ref().map(ErrorInfo::identity);
+            self.error_open = seen.is_some() && seen != self.dismissed;
+            if seen.is_none() {
+                // It went away: the next failure is news again.
+                self.dismissed = None;
+            }
             self.error = error;
         }
         // A page past the end (rows deleted meanwhile): go to the last page.
@@ -122,6 +127,17 @@ impl App {
             self.scroll = 0;
             if let Some(View::Detail { scroll } | View::Raw { scroll }) = &mut self.view {
                 *scroll = 0;
+            }
+        }
+        // A sharing shown full screen: follow it, or say it is gone.
+        if let Some((pinned, gone)) = &mut self.pinned {
+            match self.page.rows.iter().position(|s| s.id == pinned.id) {
+                Some(i) => {
+                    *pinned = self.page.rows[i].clone();
+                    *gone = false;
+                    self.selected = i;
+                }
+                None => *gone = true,
             }
         }
         self.keep_selection_visible();

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use super::{App, Effect, Focus, PAGE_SIZES, View};
+use super::{App, Effect, ErrorInfo, Focus, PAGE_SIZES, View};
 use crate::tui::form::{self, EditOutcome, Field};
 use crate::tui::keymap::{self, Action, ViewAction};
 use crate::tui::layout;
@@ -162,13 +162,16 @@ impl App {
             A::CancelBackup => self.open_cancel(true),
             A::Export => self.open_export(),
             A::ToggleWatch => self.toggle_watch(),
+            // Esc closes what is open, one thing at a time, and destroys nothing: the
+            // error panel first (dismissed until the error changes), then an export is
+            // only stopped after a question.
             A::Back => {
-                if self.export.as_ref().is_some_and(|e| !e.cancelling) {
-                    return self.cancel_export();
-                }
                 if self.error_open {
                     self.error_open = false;
+                    self.dismissed = self.error.as_ref().map(ErrorInfo::identity);
                     self.dirty = true;
+                } else if self.export.as_ref().is_some_and(|e| !e.cancelling) {
+                    self.ask_cancel_export();
                 }
             }
         }
@@ -234,6 +237,7 @@ impl App {
 
     fn open(&mut self, view: View) {
         if self.selected < self.row_count() {
+            self.pinned = self.selected_row().cloned().map(|s| (s, false));
             self.view = Some(view);
             self.dirty = true;
         }
@@ -331,6 +335,7 @@ impl App {
         match keymap::view_action(key, toggle)? {
             ViewAction::Close => {
                 self.view = None;
+                self.pinned = None;
                 self.dirty = true;
             }
             ViewAction::Quit => return Some(self.quit()),

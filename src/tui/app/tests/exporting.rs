@@ -172,12 +172,33 @@ fn progress_then_done_show_in_the_footer() {
 }
 
 #[test]
-fn esc_cancels_a_running_export() {
+fn esc_asks_before_cancelling_a_running_export() {
     let (mut app, id, _) = exporting();
-    assert_eq!(key(&mut app, KeyCode::Esc), Some(Effect::CancelExport));
+    // Esc asks first; Enter (on the focused No) and Esc again leave the export running.
+    assert!(key(&mut app, KeyCode::Esc).is_none());
+    let Some(Dialog::Confirm(c)) = &app.dialog else {
+        panic!("{:?}", app.dialog)
+    };
+    assert_eq!(c.question, "Stop exporting to out.csv?");
+    assert!(key(&mut app, KeyCode::Enter).is_none());
+    assert_eq!(app.notice.as_deref(), Some("the export goes on"));
+    assert!(!app.export.as_ref().unwrap().cancelling);
+    key(&mut app, KeyCode::Esc);
+    assert!(
+        key(&mut app, KeyCode::Esc).is_none(),
+        "Esc in the question says no"
+    );
+    assert!(app.dialog.is_none() && !app.export.as_ref().unwrap().cancelling);
+    // y stops it.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        Some(Effect::CancelExport)
+    );
     assert!(app.export.as_ref().unwrap().cancelling);
     assert!(footer(&app).contains("cancelling the export…"));
     assert!(key(&mut app, KeyCode::Esc).is_none(), "asked once");
+    assert!(app.dialog.is_none(), "nothing to ask while it stops");
     event(&mut app, id, ExportEvent::Cancelled);
     assert!(app.export.is_none());
     assert_eq!(

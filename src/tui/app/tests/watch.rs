@@ -130,3 +130,70 @@ fn a_refresh_keeps_the_selection_on_the_same_sharing_even_when_it_moved() {
     assert_eq!(app.selected, 0);
     assert!(app.selected_row().is_none());
 }
+
+fn failed(app: &mut App, status: u16) {
+    let generation = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation,
+        list: Err(status_error(status)),
+        count: None,
+        latency: Duration::from_millis(1),
+    })));
+}
+
+/// A dismissed error stays dismissed while the same error repeats on every tick; another
+/// error, or the same one after a success, opens the panel again.
+#[test]
+fn a_dismissed_error_stays_dismissed_until_it_changes() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, 'w');
+    fetch(app.update(Msg::WatchTick));
+    failed(&mut app, 503);
+    assert!(app.error_open);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.error_open);
+    for _ in 0..3 {
+        fetch(app.update(Msg::WatchTick));
+        failed(&mut app, 503);
+        assert!(!app.error_open, "the same error, again: still dismissed");
+        assert!(app.error.is_some(), "the footer still says it failed");
+    }
+    fetch(app.update(Msg::WatchTick));
+    failed(&mut app, 500);
+    assert!(app.error_open, "another error is news");
+    key(&mut app, KeyCode::Esc);
+    fetch(app.update(Msg::WatchTick));
+    crate::tui::fixtures::answer(&mut app, crate::tui::fixtures::page(0, 50), 1234);
+    fetch(app.update(Msg::WatchTick));
+    failed(&mut app, 500);
+    assert!(
+        app.error_open,
+        "after a success, the same error is news again"
+    );
+}
+
+/// A sharing open full screen that a refresh no longer has: the view says so and keeps
+/// its last known fields, instead of silently showing another sharing.
+#[test]
+fn a_vanished_sharing_keeps_its_view_and_says_so() {
+    let mut app = loaded(100, 30);
+    ch(&mut app, 'w');
+    key(&mut app, KeyCode::Down);
+    let id = app.selected_row().unwrap().id.clone().unwrap();
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.view, Some(View::Detail { .. })));
+    fetch(app.update(Msg::WatchTick));
+    // The refresh lacks the sharing (cancelled meanwhile).
+    let mut rows = crate::tui::fixtures::page(0, 50);
+    rows.remove(1);
+    crate::tui::fixtures::answer(&mut app, rows, 1233);
+    let text = crate::tui::fixtures::render(&app, 100, 30);
+    assert!(text.contains("This sharing no longer exists"), "{text}");
+    assert!(text.contains(&id), "its last fields stay: {text}");
+    assert_eq!(app.selected_id(), Some(id.as_str()));
+    // Back on the next refresh: the view shows it as usual.
+    fetch(app.update(Msg::WatchTick));
+    crate::tui::fixtures::answer(&mut app, crate::tui::fixtures::page(0, 50), 1234);
+    let text = crate::tui::fixtures::render(&app, 100, 30);
+    assert!(!text.contains("no longer exists") && text.contains(&id));
+}
