@@ -135,7 +135,7 @@ pub struct App {
     pub error_open: bool,
     /// The error the user closed with Esc: the same error again (watch mode, a retry)
     /// does not reopen the panel; another one does.
-    pub dismissed: Option<(String, Option<u16>, Option<String>, Option<String>)>,
+    pub dismissed: Option<super::error::ErrorIdentity>,
     /// Wall time of the last answered request.
     pub latency: Option<Duration>,
     /// A one-off message for the footer (cleared by the next key).

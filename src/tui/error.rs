@@ -2,6 +2,9 @@
 
 use crate::api::ApiError;
 
+/// What makes an error the same error again: call, status, code and message.
+pub type ErrorIdentity = (String, Option<u16>, Option<String>, Option<String>);
+
 /// A failed call, reduced to what the screen shows (all text sanitized when drawn).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorInfo {
@@ -49,7 +52,7 @@ impl ErrorInfo {
     /// A failure that is not an API answer (a file that cannot be written…).
     /// What makes this error the same error again on the next attempt: everything but
     /// the request ID (which is new every time).
-    pub fn identity(&self) -> (String, Option<u16>, Option<String>, Option<String>) {
+    pub fn identity(&self) -> ErrorIdentity {
         (
             self.call.to_owned(),
             self.status,
