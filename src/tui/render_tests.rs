@@ -424,3 +424,21 @@ fn the_insecure_badge_is_red_and_readable_without_colour() {
         }
     }
 }
+
+/// The too-small notice names the key that works where the keys go now: `q` would type
+/// into a filter field, so there it says Esc.
+#[test]
+fn too_small_names_the_key_that_works_in_the_current_focus() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = loaded(30, 8);
+    assert!(render(&app, 30, 8).contains("q quits"));
+    let _ = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('/'),
+        KeyModifiers::NONE,
+    )));
+    let text = render(&app, 30, 8);
+    assert!(
+        text.contains("Esc leaves the filter") && !text.contains("q quits"),
+        "{text}"
+    );
+}

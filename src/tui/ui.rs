@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let areas = app.areas();
     if areas.too_small {
-        too_small(frame, area);
+        too_small(frame, area, app);
         return;
     }
     match app.view {
@@ -62,14 +62,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     dialog::draw(frame, area, app);
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small(frame: &mut Frame, area: Rect, app: &App) {
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(
             "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
             area.width, area.height
         )),
-        Line::from("q quits"),
+        Line::from(too_small_key(app)),
     ];
     let top = area.height.saturating_sub(3) / 2;
     let r = Rect::new(area.x, area.y + top, area.width, area.height - top);
@@ -79,6 +79,19 @@ fn too_small(frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         r,
     );
+}
+
+/// The key that gets out from where the keys go now (`q` types into a field).
+fn too_small_key(app: &App) -> &'static str {
+    if app.dialog.is_some() || app.cbr.picker.is_some() {
+        "Esc closes the dialog · Ctrl-C quits"
+    } else if app.view.is_some() {
+        "Esc closes the view · q quits"
+    } else if app.focus == super::app::Focus::Form {
+        "Esc leaves the filter · Ctrl-C quits"
+    } else {
+        "q quits"
+    }
 }
 
 /// The buffer as plain text, one line per row, wide characters counted once

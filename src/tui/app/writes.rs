@@ -134,13 +134,8 @@ impl App {
                 self.notice = Some("watch off".to_owned());
                 None
             }
-            None => {
-                self.notice = Some(format!(
-                    "watch on: refreshing every {}",
-                    interval_text(self.watch_interval)
-                ));
-                Some(self.watch_interval)
-            }
+            // The footer's own `watch 5s` says it is on; a notice would say it twice.
+            None => Some(self.watch_interval),
         };
         self.dirty = true;
     }

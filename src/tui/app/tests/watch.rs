@@ -15,7 +15,11 @@ fn w_toggles_watch_and_ticks_refresh_like_r() {
     assert!(app.update(Msg::WatchTick).is_none(), "no refresh while off");
     assert!(ch(&mut app, 'w').is_none());
     assert_eq!(app.watch, Some(Duration::from_secs(5)));
-    assert_eq!(app.notice.as_deref(), Some("watch on: refreshing every 5s"));
+    // The footer's `watch 5s` says so once; no notice repeats it.
+    assert_eq!(app.notice, None);
+    let text = fixtures::render(&app, 80, 24);
+    let footer = text.lines().last().unwrap();
+    assert_eq!(footer.matches("watch").count(), 1, "{footer}");
     let req = fetch(app.update(Msg::WatchTick));
     assert!(req.count && !req.debounce, "list and count, like r");
     assert_eq!(req.query, app.query);
@@ -76,11 +80,12 @@ fn the_footer_shows_watch_mode_and_the_last_refresh() {
         watch_status(&app, 80).as_deref(),
         Some("watch 5s · last 12:03:07 UTC")
     );
-    // At 80 columns the notice keeps its room; the mode stays visible.
+    // At 80 columns a notice keeps its room; the mode stays visible.
+    app.notice = Some("copied sharing ID 821d1ba5".to_owned());
     let text = fixtures::render(&app, 80, 24);
     let footer = text.lines().last().unwrap();
     assert!(
-        footer.contains(" · watch 5s ") && footer.contains("watch on: refreshing"),
+        footer.contains(" · watch 5s ") && footer.contains("copied sharing ID"),
         "{footer}"
     );
     ch(&mut app, 'k');
