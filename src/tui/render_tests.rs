@@ -442,3 +442,14 @@ fn too_small_names_the_key_that_works_in_the_current_focus() {
         "{text}"
     );
 }
+
+/// At the smallest size the browser draws, 40x10, a confirmation still shows its question
+/// and both buttons (the text above them gives way).
+#[test]
+fn a_confirmation_keeps_its_buttons_at_40x10() {
+    let mut app = loaded(40, 10);
+    press(&mut app, "jjd");
+    let text = render(&app, 40, 10);
+    assert!(text.contains("y Yes") && text.contains("n No"), "{text}");
+    assert!(text.contains("Cancel sharing"), "{text}");
+}

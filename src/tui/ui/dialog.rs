@@ -21,6 +21,9 @@ const MAX_W: u16 = 76;
 struct Content {
     title: &'static str,
     lines: Vec<Line<'static>>,
+    /// How many last lines (the buttons) stay visible when the dialog is too short for
+    /// everything: the text above them gives way instead.
+    keep: usize,
     cursor: Option<(usize, usize)>,
     border: Style,
 }
@@ -64,7 +67,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let gutter = Rect::new(r.x.saturating_sub(1), r.y, r.width + 2, r.height).intersection(area);
     frame.render_widget(Clear, gutter);
     frame.render_widget(block, r);
-    frame.render_widget(Paragraph::new(c.lines), inner);
+    let room = usize::from(inner.height);
+    let mut lines = c.lines;
+    if lines.len() > room && c.keep > 0 && room > c.keep {
+        let tail = lines.split_off(lines.len() - c.keep);
+        lines.truncate(room - c.keep);
+        if let Some(last) = lines.last_mut() {
+            *last = Line::from(Span::styled("…", t.dim));
+        }
+        lines.extend(tail);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
     if let Some((line, col)) = c.cursor
         && line < usize::from(inner.height)
     {
@@ -152,6 +165,7 @@ fn share(p: &SharePrompt, cols: usize, app: &App) -> Content {
         title: " Share backup ",
         lines,
         cursor: Some((row, cursor + 2)),
+        keep: 0,
         border: t.border,
     }
 }
@@ -187,6 +201,7 @@ fn confirm(c: &Confirm, cols: usize, t: &Theme) -> Content {
         title: c.title,
         lines,
         cursor: None,
+        keep: 1,
         border: if c.danger { t.error_border } else { t.border },
     }
 }
@@ -288,6 +303,7 @@ fn export(d: &ExportDialog, cols: usize, app: &App) -> Content {
         title: " Export ",
         lines,
         cursor: Some((row, cursor + 8)),
+        keep: 0,
         border: t.border,
     }
 }
