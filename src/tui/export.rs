@@ -46,6 +46,14 @@ impl FileFormat {
         }
     }
 
+    /// The format a file name's extension names (`.csv`, `.json`, any case), if any.
+    pub fn of_name(name: &str) -> Option<Self> {
+        let ext = std::path::Path::new(name).extension()?.to_str()?;
+        [FileFormat::Csv, FileFormat::Json]
+            .into_iter()
+            .find(|f| ext.eq_ignore_ascii_case(f.ext()))
+    }
+
     /// The other format.
     #[must_use]
     pub fn toggle(self) -> Self {

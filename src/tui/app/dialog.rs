@@ -250,6 +250,10 @@ impl App {
                     self.dialog = Some(Dialog::Export(d));
                     return None;
                 }
+                // The extension and the format agree: a typed `.json` or `.csv` wins.
+                if let Some(f) = FileFormat::of_name(name) {
+                    d.format = f;
+                }
                 if self.is_cbr() {
                     return match self.cbr_export_job(name.into(), d.format) {
                         Ok(job) => self.start_export(job),

@@ -291,3 +291,19 @@ fn an_export_is_refused_while_another_query_loads() {
     ch(&mut app, 'e');
     assert!(app.dialog.is_some());
 }
+
+/// The file name's extension and the format agree: typing `x.json` while the format says
+/// csv writes JSON.
+#[test]
+fn a_typed_extension_decides_the_format() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, 'e');
+    assert_eq!(dialog(&app).format, FileFormat::Csv);
+    ctrl(&mut app, 'u');
+    typed(&mut app, "x.json");
+    let (_, job) = started(key(&mut app, KeyCode::Enter));
+    assert_eq!(
+        (job.format, job.path.clone()),
+        (FileFormat::Json, PathBuf::from("x.json"))
+    );
+}
