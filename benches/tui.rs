@@ -45,6 +45,7 @@ fn loaded() -> App {
         generation: req.generation,
         list: Ok(rows),
         count: Some(Ok(1010)),
+        other_count: None,
         latency: Duration::from_millis(5),
     })));
     app

@@ -29,9 +29,10 @@ const UNRESOLVABLE_URL: &str =
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/// A refresh is a list and a count call; a retried call is tried four times.
-const BOTH: u32 = 2;
-const BOTH_RETRIED: u32 = 8;
+/// A refresh is a list call and a count per direction (both tabs show their totals); a
+/// retried call is tried four times.
+const BOTH: u32 = 3;
+const BOTH_RETRIED: u32 = 12;
 
 #[derive(Clone, Copy, Debug)]
 enum Creds {

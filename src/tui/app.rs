@@ -53,6 +53,8 @@ pub struct Page {
     pub rows: Vec<Sharing>,
     /// How many sharings match the page's filters, once counted.
     pub total: Option<u64>,
+    /// How many match the same filters in the other direction (counted together).
+    pub other_total: Option<u64>,
 }
 
 impl Page {
@@ -60,6 +62,15 @@ impl Page {
     /// page, `wanted`'s direction.
     pub fn to_me(&self, wanted: &ListQuery) -> bool {
         self.query.as_ref().unwrap_or(wanted).filters.share_to_me
+    }
+
+    /// The totals of Shared by me and Shared with me for the page's filters, as known.
+    pub fn totals(&self, wanted: &ListQuery) -> [Option<u64>; 2] {
+        if self.to_me(wanted) {
+            [self.other_total, self.total]
+        } else {
+            [self.total, self.other_total]
+        }
     }
 
     /// The filters these rows answer; before the first page, `wanted`'s.

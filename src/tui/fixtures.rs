@@ -148,6 +148,7 @@ pub fn answer(app: &mut App, rows: Vec<Sharing>, total: u64) {
         generation,
         list: Ok(rows),
         count: Some(Ok(total)),
+        other_count: None,
         latency: Duration::from_millis(42),
     })));
 }

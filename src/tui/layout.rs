@@ -98,16 +98,23 @@ pub fn view_inner(area: Rect) -> Rect {
     }
 }
 
-/// The two direction tabs, as drawn (marker included): selected, then not selected.
-pub const TABS: [(&str, &str); 2] = [
-    (" ● Shared by me ", " ○ Shared by me "),
-    (" ● Shared with me ", " ○ Shared with me "),
-];
+/// The two direction tabs as drawn: marker, title and, when known, the total
+/// (` ● Shared by me 1,010 `).
+pub fn tab_labels(to_me: bool, totals: [Option<u64>; 2]) -> [String; 2] {
+    let label = |i: usize, title: &str| {
+        let marker = if (i == 1) == to_me { "●" } else { "○" };
+        match totals[i] {
+            Some(n) => format!(" {marker} {title} {} ", crate::text::thousands(n)),
+            None => format!(" {marker} {title} "),
+        }
+    };
+    [label(0, "Shared by me"), label(1, "Shared with me")]
+}
 
 /// Which tab column `x` (relative to the tabs row) falls on: `Some(share_to_me)`.
-pub fn tab_at(x: u16) -> Option<bool> {
-    let first = width(TABS[0].0) as u16;
-    let second = width(TABS[1].0) as u16;
+pub fn tab_at(x: u16, labels: &[String; 2]) -> Option<bool> {
+    let first = width(&labels[0]) as u16;
+    let second = width(&labels[1]) as u16;
     if x < first {
         Some(false)
     } else if x < first + 1 + second {

@@ -92,6 +92,7 @@ fn error() {
             generation,
             list: Err(e),
             count: None,
+            other_count: None,
             latency: Duration::from_millis(7),
         })));
         app
@@ -452,4 +453,24 @@ fn a_confirmation_keeps_its_buttons_at_40x10() {
     let text = render(&app, 40, 10);
     assert!(text.contains("y Yes") && text.contains("n No"), "{text}");
     assert!(text.contains("Cancel sharing"), "{text}");
+}
+
+/// Both VBS tabs show their totals, counted together with the page.
+#[test]
+fn both_tabs_show_their_totals() {
+    let mut app = fixtures::app(80, 24);
+    let generation = app.generation;
+    let _ = app.update(Msg::Fetched(Box::new(FetchResult {
+        generation,
+        list: Ok(page(0, 50)),
+        count: Some(Ok(1010)),
+        other_count: Some(Ok(990)),
+        latency: std::time::Duration::from_millis(5),
+    })));
+    let text = render(&app, 80, 24);
+    let tabs = text.lines().nth(1).unwrap();
+    assert!(
+        tabs.contains("● Shared by me 1,010") && tabs.contains("○ Shared with me 990"),
+        "{tabs}"
+    );
 }

@@ -55,6 +55,9 @@ pub struct FetchResult {
     pub list: Result<Vec<Sharing>, ApiError>,
     /// The total, when it was asked for.
     pub count: Option<Result<u64, ApiError>>,
+    /// The other direction's total for the same filters, asked for with the total (so
+    /// both tabs show theirs).
+    pub other_count: Option<Result<u64, ApiError>>,
     /// Wall time of the calls.
     pub latency: Duration,
 }
@@ -95,20 +98,33 @@ pub async fn run<F: Fetcher>(
             let started = Instant::now();
             let calls = async {
                 if req.count {
-                    let (list, count) =
-                        tokio::join!(fetcher.list(&req.query), fetcher.count(&req.query.filters));
-                    (list, Some(count))
+                    let other = Filters {
+                        share_to_me: !req.query.filters.share_to_me,
+                        ..req.query.filters.clone()
+                    };
+                    let (list, count, other_count) = tokio::join!(
+                        fetcher.list(&req.query),
+                        fetcher.count(&req.query.filters),
+                        fetcher.count(&other)
+                    );
+                    (list, Some(count), Some(other_count))
                 } else {
-                    (fetcher.list(&req.query).await, None)
+                    (fetcher.list(&req.query).await, None, None)
                 }
             };
             tokio::select! {
-                (list, count) = calls => {
+                (list, count, other_count) = calls => {
                     let latency = started.elapsed();
                     if let Err(e) = &list {
                         tracing::warn!(generation = req.generation, error = %e, "list failed");
                     }
-                    let result = FetchResult { generation: req.generation, list, count, latency };
+                    let result = FetchResult {
+                        generation: req.generation,
+                        list,
+                        count,
+                        other_count,
+                        latency,
+                    };
                     if results.send(result).is_err() {
                         return;
                     }

@@ -70,10 +70,21 @@ impl App {
             }
             None => self.page.total,
         };
+        // The other direction's total: counted with this one, else kept while the filters
+        // (but for the direction) are the page's.
+        let other_total = match r.other_count {
+            Some(Ok(n)) => Some(n),
+            Some(Err(e)) => {
+                // A failed call is said, as for this direction's count.
+                error = error.or_else(|| Some(ErrorInfo::from_api("count", &e)));
+                None
+            }
+            None => self.page.other_total,
+        };
         match r.list {
             Ok(rows) => {
                 self.last_refresh = Some(self.now);
-                self.show_rows(rows, total);
+                self.show_rows(rows, total, other_total);
             }
             Err(e) => error = Some(ErrorInfo::from_api("list", &e)),
         }
@@ -103,7 +114,7 @@ impl App {
         None
     }
 
-    fn show_rows(&mut self, rows: Vec<Sharing>, total: Option<u64>) {
+    fn show_rows(&mut self, rows: Vec<Sharing>, total: Option<u64>, other_total: Option<u64>) {
         let same_query = self.page.query.as_ref() == Some(&self.query);
         let old_id = self.selected_row().and_then(|s| s.id.clone());
         let old_index = self.selected;
@@ -111,6 +122,7 @@ impl App {
             query: Some(self.query.clone()),
             rows,
             total,
+            other_total,
         };
         let by_id = old_id.and_then(|id| {
             self.page

@@ -401,7 +401,11 @@ impl App {
         }
         // CBR's tabs have keys of their own (t, 1, 2, 3); a click there does nothing.
         if areas.tabs.contains(pos) && !self.is_cbr() {
-            let want_to_me = layout::tab_at(x - areas.tabs.x)?;
+            let labels = layout::tab_labels(
+                self.query.filters.share_to_me,
+                self.page.totals(&self.query),
+            );
+            let want_to_me = layout::tab_at(x - areas.tabs.x, &labels)?;
             if want_to_me != self.query.filters.share_to_me {
                 return self.act(Action::ToggleDirection);
             }

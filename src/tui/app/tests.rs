@@ -136,6 +136,7 @@ fn no_page_past_the_total() {
         generation: g,
         list: Ok(page(0, 7)),
         count: None,
+        other_count: None,
         latency: Duration::ZERO,
     })));
     assert!(ch(&mut app, ']').is_none());
@@ -209,6 +210,7 @@ fn esc_only_leaves_the_form_and_never_clears_a_field() {
         generation,
         list: Err(status_error(503)),
         count: None,
+        other_count: None,
         latency: Duration::from_millis(1),
     })));
     assert!(app.error_open);

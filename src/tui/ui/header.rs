@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::text::{sanitize, truncate, width};
 use crate::tui::app::App;
-use crate::tui::layout::{Areas, TABS};
+use crate::tui::layout::{Areas, tab_labels};
 
 /// Draws the header line and the tabs line.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
@@ -101,11 +101,11 @@ fn tabs_line(app: &App, cols: usize) -> Line<'static> {
     }
     let t = &app.theme;
     let to_me = app.query.filters.share_to_me;
-    let tab = |i: usize, active: bool| {
-        let text = if active { TABS[i].0 } else { TABS[i].1 };
+    let [by_me, with_me] = tab_labels(to_me, app.page.totals(&app.query));
+    let tab = |text: String, active: bool| {
         Span::styled(text, if active { t.tab_active } else { t.tab_inactive })
     };
-    let left = vec![tab(0, !to_me), Span::raw(" "), tab(1, to_me)];
+    let left = vec![tab(by_me, !to_me), Span::raw(" "), tab(with_me, to_me)];
     let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
     let arrow = match app.sort_dir() {
         crate::api::query::SortDir::Asc => "↑",

@@ -66,7 +66,7 @@ fn start(delay: Duration) -> Harness {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_burst_of_twenty_keystrokes_makes_one_list_and_one_count() {
+async fn a_burst_of_twenty_keystrokes_makes_one_list_and_one_count_per_direction() {
     let mut h = start(Duration::from_millis(30));
     let text = "abcdefghijklmnopqrst";
     for (i, _) in text.char_indices() {
@@ -76,12 +76,20 @@ async fn a_burst_of_twenty_keystrokes_makes_one_list_and_one_count() {
     let got = h.rx.recv().await.unwrap();
     assert_eq!(got.generation, 20);
     assert_eq!(got.count.unwrap().unwrap(), 1);
-    assert_eq!(got.latency, Duration::from_millis(30));
+    assert!(
+        got.other_count.unwrap().is_ok(),
+        "both tabs' totals, together"
+    );
+    assert_eq!(
+        got.latency,
+        Duration::from_millis(30),
+        "all three calls at once"
+    );
     // Nothing else is coming.
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert!(h.rx.try_recv().is_err());
     assert_eq!(h.fake.lists.load(Ordering::SeqCst), 1);
-    assert_eq!(h.fake.counts.load(Ordering::SeqCst), 1);
+    assert_eq!(h.fake.counts.load(Ordering::SeqCst), 2);
     assert_eq!(*h.fake.names.lock().unwrap(), vec![text.to_owned()]);
 }
 

@@ -20,6 +20,7 @@ fn stale_answers_never_replace_newer_ones() {
         generation: old,
         list: Ok(page(0, 50)),
         count: Some(Ok(1234)),
+        other_count: None,
         latency: Duration::from_millis(1),
     })));
     assert!(r.is_none());
@@ -31,6 +32,7 @@ fn stale_answers_never_replace_newer_ones() {
         generation: old,
         list: Err(status_error(503)),
         count: None,
+        other_count: None,
         latency: Duration::ZERO,
     })));
     assert!(app.error.is_none());
@@ -46,6 +48,7 @@ fn errors_keep_rows_and_r_retries() {
         generation: g,
         list: Err(status_error(503)),
         count: Some(Err(status_error(503))),
+        other_count: None,
         latency: Duration::ZERO,
     })));
     assert_eq!(app.page.rows, rows);
@@ -70,6 +73,7 @@ fn count_failure_alone_still_shows_rows() {
         generation: g,
         list: Ok(page(0, 5)),
         count: Some(Err(status_error(500))),
+        other_count: None,
         latency: Duration::ZERO,
     })));
     assert_eq!(app.page.rows.len(), 5);
@@ -105,6 +109,7 @@ fn an_empty_page_past_the_end_goes_to_the_last_page() {
         generation: g,
         list: Ok(Vec::new()),
         count: Some(Ok(60)),
+        other_count: None,
         latency: Duration::ZERO,
     })));
     assert_eq!(fetch(r).query.offset, Some(50));

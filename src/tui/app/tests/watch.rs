@@ -142,6 +142,7 @@ fn failed(app: &mut App, status: u16) {
         generation,
         list: Err(status_error(status)),
         count: None,
+        other_count: None,
         latency: Duration::from_millis(1),
     })));
 }

@@ -364,6 +364,7 @@ fn cancel_is_refused_on_rows_of_a_superseded_query() {
         generation,
         list: Ok(crate::tui::fixtures::page(100, 10)),
         count: Some(Ok(10)),
+        other_count: None,
         latency: Duration::from_millis(1),
     })));
     assert!(app.page_to_me() && !app.superseded());
