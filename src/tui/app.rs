@@ -22,6 +22,7 @@ mod dialog;
 mod exporting;
 mod fetch;
 mod keys;
+mod pivot;
 mod writes;
 
 pub use super::error::ErrorInfo;
@@ -30,6 +31,7 @@ pub use cbr::{
 };
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
+pub use pivot::{MAX_PIVOTS, Pivot, PivotBy};
 pub use writes::{READ_ONLY, interval_text};
 
 /// The watch interval `w` starts with when `--refresh` was not given.
@@ -173,6 +175,8 @@ pub struct App {
     pub writing: Option<WriteRequest>,
     /// The export in progress.
     pub export: Option<ExportState>,
+    /// The queries before each pivot (`f`, `b`, `v`), the latest last; `Backspace` pops.
+    pub pivots: Vec<Pivot>,
     /// The service shown (`c` switches).
     pub service: crate::api::service::SharingService,
     /// CBR can be reached (`c` is refused otherwise).
@@ -223,6 +227,7 @@ impl App {
             last_refresh: None,
             writing: None,
             export: None,
+            pivots: Vec::new(),
             service: options.service,
             cbr_available: options.cbr.is_some(),
             cbr: CbrScreen::default(),

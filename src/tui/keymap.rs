@@ -33,6 +33,10 @@ pub enum Action {
     ToggleDirection,
     /// Switch service: VBS ⇄ CBR.
     SwitchService,
+    /// Filter by the selected row's partner project, backup or disk.
+    Pivot(crate::tui::app::PivotBy),
+    /// Back to the query before the last pivot.
+    PivotBack,
     /// Show CBR's shared-with-me tab 1, 2 or 3 (Pending, Accepted, Rejected).
     CbrTab(u8),
     /// Accept the selected shared backup into a vault (CBR).
@@ -106,6 +110,10 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::BackTab => A::FocusFormLast,
         KeyCode::Char('t') => A::ToggleDirection,
         KeyCode::Char('c') => A::SwitchService,
+        KeyCode::Char('f') => A::Pivot(crate::tui::app::PivotBy::Partner),
+        KeyCode::Char('b') => A::Pivot(crate::tui::app::PivotBy::Backup),
+        KeyCode::Char('v') => A::Pivot(crate::tui::app::PivotBy::Volume),
+        KeyCode::Backspace => A::PivotBack,
         KeyCode::Char(c @ '1'..='3') => A::CbrTab(c as u8 - b'0'),
         KeyCode::Char('A') => A::Accept,
         KeyCode::Char('R') => A::Reject,
@@ -206,6 +214,9 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("r", "refresh / retry"),
             ("w", "watch: auto-refresh"),
             ("x", "clear all filters"),
+            ("f", "pivot: partner project"),
+            ("b v", "pivot: backup / disk"),
+            ("Backspace", "back before the pivot"),
         ],
     ),
     (

@@ -129,6 +129,8 @@ impl App {
                 self.query.filters.share_to_me = !self.query.filters.share_to_me;
                 return self.query_changed(false, true);
             }
+            A::Pivot(by) => return self.pivot(by),
+            A::PivotBack => return self.pivot_back(),
             // Taken by `act_service` for whichever service is shown.
             A::SwitchService | A::CbrTab(_) | A::Accept | A::Reject => {}
             A::CycleSort => {

@@ -41,7 +41,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     };
     let all: Vec<Slot> = Field::ALL.iter().map(|f| slot(*f, MIN_BOX)).collect();
-    let prefix = " ";
+    // A pivot says what it filtered by and how to go back.
+    let pivot = app
+        .pivots
+        .last()
+        .map(|p| format!(" ⤷ {} · ⌫ back │", p.label));
+    let prefix = pivot.as_deref().unwrap_or(" ");
     let total = |slots: &[Slot]| -> usize {
         width(prefix)
             + slots.iter().map(Slot::width).sum::<usize>()
@@ -66,7 +71,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     let t = &app.theme;
-    let mut spans = vec![Span::raw(prefix)];
+    let mut spans = vec![if pivot.is_some() {
+        Span::styled(prefix.to_owned(), t.key)
+    } else {
+        Span::raw(prefix)
+    }];
     let mut x = width(prefix);
     let mut cursor = None;
     if slots.is_empty() {
