@@ -10,6 +10,7 @@ pub mod ids;
 pub mod model;
 pub mod query;
 pub mod region;
+pub mod request_log;
 pub mod service;
 pub mod session;
 pub mod sign;

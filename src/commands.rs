@@ -261,6 +261,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 cbr: crate::api::cbr::CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
                 concurrency: settings.concurrency,
                 log_file: cli.log().log_file,
+                request_log: Some(client.session().request_log().clone()),
             };
             crate::tui::run(client, options).await
         }

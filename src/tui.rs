@@ -91,6 +91,8 @@ pub struct Options {
     pub concurrency: u32,
     /// `--log-file`: where a crash report goes (else the state or cache directory).
     pub log_file: Option<std::path::PathBuf>,
+    /// The session's request log, shown by `L`.
+    pub request_log: Option<crate::api::request_log::RequestLog>,
 }
 
 impl Default for Options {
@@ -107,6 +109,7 @@ impl Default for Options {
             cbr: None,
             concurrency: crate::config::DEFAULT_CONCURRENCY,
             log_file: None,
+            request_log: None,
         }
     }
 }

@@ -119,7 +119,8 @@ fn the_owner_walks_its_backups_adds_a_member_and_removes_it() {
     // A backup with room for one more member (the demo's golden image has all ten).
     let mut screen = walked;
     for _ in 0..20 {
-        if selected_name(&screen) != "golden-disk-base" {
+        // Names may be cut (`golden-disk-…`) on a narrow table.
+        if !selected_name(&screen).starts_with("golden-disk") {
             break;
         }
         tui.send("j");

@@ -153,3 +153,25 @@ fn a_paste_never_runs_keys() {
         "bracketed paste is off again"
     );
 }
+
+/// `L` in a real terminal lists the requests the browser made, with the server's
+/// request IDs.
+#[test]
+fn the_request_log_lists_what_was_sent() {
+    let mut tui = Tui::start();
+    tui.wait_for("the first page", |s| footer(s).contains("rows 1–"));
+    tui.send("L");
+    let log = tui.wait_for("the request log", |s| s.contains("Requests ·"));
+    assert!(
+        log.contains("GET") && log.contains(" 200 ") && log.contains("os-vendor-backup-sharing"),
+        "{log}"
+    );
+    tui.send("y");
+    tui.wait_for("a copied request ID", |s| {
+        footer(s).contains("copied request ID")
+    });
+    tui.send("L");
+    tui.wait_for("the table again", |s| footer(s).contains("rows 1–"));
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+}

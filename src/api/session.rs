@@ -13,6 +13,7 @@ use super::auth::{
 };
 use super::client::ClientConfig;
 use super::error::{ApiError, StatusError, parse_error_body};
+use super::request_log::{RequestLog, RequestRecord};
 use super::sign::{SignInput, authorization};
 use super::time::{now_unix, sdk_date};
 use super::transport::{Transport, TransportConfig, host_header};
@@ -38,6 +39,8 @@ impl Target {
 pub struct Answer {
     pub status: u16,
     pub body: String,
+    /// The server's `X-Request-Id`, when it sent one.
+    pub request_id: Option<String>,
 }
 
 /// The shared half of every client; cheap to share behind an `Arc`.
@@ -46,6 +49,8 @@ pub struct Session {
     pub(crate) transport: Transport,
     pub(crate) config: ClientConfig,
     token: Mutex<Option<CachedToken>>,
+    /// The last requests, for the browser's request log.
+    log: RequestLog,
 }
 
 /// Whether a 401 is CBR's "Malformed request url" (a deleted or unshared resource).
@@ -69,7 +74,14 @@ impl Session {
             transport,
             config,
             token: Mutex::new(None),
+            log: RequestLog::default(),
         })
+    }
+
+    /// The last requests this session made (shared: every client of the session adds to
+    /// it).
+    pub fn request_log(&self) -> &RequestLog {
+        &self.log
     }
 
     /// The project every call is made for.
@@ -103,12 +115,38 @@ impl Session {
             let result = self
                 .send_once(target, &method, &path, query, body.as_deref())
                 .await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
             tracing::debug!(
-                method = %method, path = %path, query = %query, attempt,
-                elapsed_ms = started.elapsed().as_millis() as u64,
+                method = %method, path = %path, query = %query, attempt, elapsed_ms,
                 outcome = %match &result { Ok(a) => a.status.to_string(), Err(e) => e.to_string() },
                 "{what}"
             );
+            self.log.push(RequestRecord {
+                at: crate::api::time::now_unix(),
+                method: method.to_string(),
+                target: if query.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{path}?{query}")
+                },
+                status: match &result {
+                    Ok(a) => Some(a.status),
+                    Err(e) => e.status(),
+                },
+                failure: result
+                    .as_ref()
+                    .err()
+                    .filter(|e| e.status().is_none())
+                    .map(ToString::to_string),
+                latency_ms: elapsed_ms,
+                bytes: result.as_ref().map_or(0, |a| a.body.len()),
+                attempt: attempt + 1,
+                request_id: match &result {
+                    Ok(a) => a.request_id.clone(),
+                    Err(ApiError::Status(s)) => s.body.request_id.clone(),
+                    Err(_) => None,
+                },
+            });
             match result {
                 Ok(a) => return Ok(a),
                 Err(ApiError::Status(s))
@@ -252,7 +290,11 @@ impl Session {
         }
         let body = String::from_utf8_lossy(&buf).into_owned();
         if (200..300).contains(&status) {
-            return Ok(Answer { status, body });
+            return Ok(Answer {
+                status,
+                body,
+                request_id,
+            });
         }
         let mut parsed = parse_error_body(&body);
         if parsed.request_id.is_none() {

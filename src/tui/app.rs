@@ -108,6 +108,11 @@ pub enum View {
         /// Lines scrolled off the top.
         scroll: usize,
     },
+    /// The last requests, newest first.
+    Log {
+        /// The highlighted request (`y` copies its request ID), 0 for the newest.
+        scroll: usize,
+    },
 }
 
 /// The whole state of the browser.
@@ -177,6 +182,8 @@ pub struct App {
     pub export: Option<ExportState>,
     /// The queries before each pivot (`f`, `b`, `v`), the latest last; `Backspace` pops.
     pub pivots: Vec<Pivot>,
+    /// The session's request log (`L`), when the back end keeps one.
+    pub request_log: Option<crate::api::request_log::RequestLog>,
     /// The service shown (`c` switches).
     pub service: crate::api::service::SharingService,
     /// CBR can be reached (`c` is refused otherwise).
@@ -228,6 +235,7 @@ impl App {
             writing: None,
             export: None,
             pivots: Vec::new(),
+            request_log: options.request_log.clone(),
             service: options.service,
             cbr_available: options.cbr.is_some(),
             cbr: CbrScreen::default(),
@@ -425,6 +433,13 @@ impl App {
             View::Help { .. } => return content::help::max_scroll(self.area()),
             View::Detail { .. } => self.detail_lines(inner.width.into()).map_or(0, |l| l.len()),
             View::Raw { .. } => self.raw_lines(inner.width.into()).map_or(0, |l| l.len()),
+            // Every line can be highlighted, the oldest included.
+            View::Log { .. } => {
+                return self
+                    .request_log
+                    .as_ref()
+                    .map_or(0, |l| l.len().saturating_sub(1));
+            }
         };
         lines.saturating_sub(inner.height.into())
     }
@@ -489,6 +504,15 @@ impl App {
         }
     }
 
+    /// The request the log view highlights (newest first), if any.
+    pub fn log_selected(&self) -> Option<crate::api::request_log::RequestRecord> {
+        let Some(View::Log { scroll }) = self.view else {
+            return None;
+        };
+        let all = self.request_log.as_ref()?.snapshot();
+        all.into_iter().rev().nth(scroll)
+    }
+
     /// The selected row's ID for a view's title: the sharing (VBS) or the backup (CBR).
     pub fn selected_id(&self) -> Option<&str> {
         if !self.is_cbr() {
@@ -534,8 +558,12 @@ impl App {
     fn clamp_view(&mut self) {
         let Some(view) = self.view else { return };
         let max = self.view_max_scroll(view);
-        if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
-            &mut self.view
+        if let Some(
+            View::Help { scroll }
+            | View::Detail { scroll }
+            | View::Raw { scroll }
+            | View::Log { scroll },
+        ) = &mut self.view
         {
             *scroll = (*scroll).min(max);
         }

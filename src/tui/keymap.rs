@@ -37,6 +37,8 @@ pub enum Action {
     Pivot(crate::tui::app::PivotBy),
     /// Back to the query before the last pivot.
     PivotBack,
+    /// Open the request log.
+    RequestLog,
     /// Show CBR's shared-with-me tab 1, 2 or 3 (Pending, Accepted, Rejected).
     CbrTab(u8),
     /// Accept the selected shared backup into a vault (CBR).
@@ -114,6 +116,7 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('b') => A::Pivot(crate::tui::app::PivotBy::Backup),
         KeyCode::Char('v') => A::Pivot(crate::tui::app::PivotBy::Volume),
         KeyCode::Backspace => A::PivotBack,
+        KeyCode::Char('L') => A::RequestLog,
         KeyCode::Char(c @ '1'..='3') => A::CbrTab(c as u8 - b'0'),
         KeyCode::Char('A') => A::Accept,
         KeyCode::Char('R') => A::Reject,
@@ -252,6 +255,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         "Other",
         &[
             ("y Y", "copy sharing/backup ID"),
+            ("L", "request log (y: its ID)"),
             ("Esc", "close view, hide error"),
             ("?", "this help"),
             ("q Ctrl-C", "quit"),

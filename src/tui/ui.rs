@@ -24,6 +24,7 @@ pub mod filters;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod log;
 pub mod raw;
 pub mod table;
 
@@ -38,6 +39,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match app.view {
         Some(View::Detail { scroll }) => detail::draw_full(frame, areas.view, app, scroll),
         Some(View::Raw { scroll }) => raw::draw(frame, areas.view, app, scroll),
+        Some(View::Log { scroll }) => log::draw(frame, areas.view, app, scroll),
         Some(View::Help { .. }) | None => {
             header::draw(frame, &areas, app);
             filters::draw(frame, areas.filters, app);

@@ -130,6 +130,10 @@ impl App {
                 return self.query_changed(false, true);
             }
             A::Pivot(by) => return self.pivot(by),
+            A::RequestLog => {
+                self.view = Some(View::Log { scroll: 0 });
+                self.dirty = true;
+            }
             A::PivotBack => return self.pivot_back(),
             // Taken by `act_service` for whichever service is shown.
             A::SwitchService | A::CbrTab(_) | A::Accept | A::Reject => {}
@@ -332,6 +336,7 @@ impl App {
             View::Help { .. } => KeyCode::Char('?'),
             View::Detail { .. } => KeyCode::Enter,
             View::Raw { .. } => KeyCode::Char('J'),
+            View::Log { .. } => KeyCode::Char('L'),
         };
         let page = usize::from(self.size.1.saturating_sub(4)).max(1);
         match keymap::view_action(key, toggle)? {
@@ -346,6 +351,18 @@ impl App {
             ViewAction::PageUp => self.scroll_view(-(page as isize)),
             ViewAction::Top => self.scroll_view(isize::MIN),
             ViewAction::Bottom => self.scroll_view(isize::MAX),
+            ViewAction::CopySharingId | ViewAction::CopyBackupId
+                if matches!(view, View::Log { .. }) =>
+            {
+                let Some(id) = self.log_selected().and_then(|r| r.request_id) else {
+                    self.notice = Some("this request has no request ID".to_owned());
+                    self.dirty = true;
+                    return None;
+                };
+                self.notice = Some(format!("copied request ID {}", crate::text::sanitize(&id)));
+                self.dirty = true;
+                return Some(Effect::Copy(id));
+            }
             ViewAction::CopySharingId => return self.copy(false),
             ViewAction::CopyBackupId => return self.copy(true),
         }
@@ -355,8 +372,12 @@ impl App {
     fn scroll_view(&mut self, by: isize) {
         let Some(view) = self.view else { return };
         let max = self.view_max_scroll(view);
-        if let Some(View::Help { scroll } | View::Detail { scroll } | View::Raw { scroll }) =
-            &mut self.view
+        if let Some(
+            View::Help { scroll }
+            | View::Detail { scroll }
+            | View::Raw { scroll }
+            | View::Log { scroll },
+        ) = &mut self.view
         {
             let new = scroll.saturating_add_signed(by).min(max);
             if new != *scroll {

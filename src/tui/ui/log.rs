@@ -1,0 +1,104 @@
+//! The request log (`L`): the session's last requests, newest first, one per line, the
+//! highlighted one's request ID copied by `y`.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::api::request_log::RequestRecord;
+use crate::api::time::Timestamp;
+use crate::text::{pad, sanitize, thousands, truncate};
+use crate::tui::app::App;
+use crate::tui::layout;
+
+/// One request as a line: time, method, status, latency, size, attempt, request ID, target.
+pub fn line(r: &RequestRecord) -> String {
+    let time = Timestamp::from_unix(r.at, 0).display_utc();
+    let status = match (r.status, &r.failure) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(_)) => "—".to_owned(),
+        (None, None) => "?".to_owned(),
+    };
+    let bytes = if r.bytes < 10_000 {
+        format!("{} B", r.bytes)
+    } else {
+        format!("{} kB", thousands(r.bytes as u64 / 1000))
+    };
+    // The project ID in every path says nothing here; the query says which page.
+    let target: String = r
+        .target
+        .split('/')
+        .map(|seg| {
+            if seg.len() == 32 && seg.bytes().all(|b| b.is_ascii_hexdigit()) {
+                "…"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let mut out = format!(
+        "{} {} {} {} {} #{} {} {}",
+        time.get(11..).unwrap_or(&time),
+        pad(&r.method, 6),
+        pad(&status, 3),
+        pad(&format!("{} ms", r.latency_ms), 8),
+        pad(&bytes, 8),
+        r.attempt,
+        pad(r.request_id.as_deref().unwrap_or("—"), 12),
+        target
+    );
+    if let Some(f) = &r.failure {
+        out.push_str(" · ");
+        out.push_str(f);
+    }
+    sanitize(&out).into_owned()
+}
+
+/// Draws the view, `selected` lines from the newest highlighted.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
+    let t = &app.theme;
+    let all = app
+        .request_log
+        .as_ref()
+        .map(crate::api::request_log::RequestLog::snapshot)
+        .unwrap_or_default();
+    let block = Block::bordered()
+        .title(format!(
+            " Requests · {} kept, newest first · y copies the request ID ",
+            all.len()
+        ))
+        .border_style(t.border)
+        .title_style(t.title);
+    frame.render_widget(block, area);
+    let inner = layout::view_inner(area);
+    let cols = usize::from(inner.width);
+    if all.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No requests yet", t.dim)),
+            inner,
+        );
+        return;
+    }
+    let height = usize::from(inner.height).max(1);
+    let top = selected.saturating_sub(height - 1);
+    let lines: Vec<Line> = all
+        .iter()
+        .rev()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, r)| {
+            let text = truncate(&line(r), cols).into_owned();
+            let failed = r.failure.is_some() || r.status.is_some_and(|s| s >= 400);
+            let style = match (i == selected, failed) {
+                (true, _) => t.selected,
+                (false, true) => t.error,
+                (false, false) => t.header,
+            };
+            Line::from(Span::styled(pad(&text, cols), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
