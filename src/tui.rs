@@ -139,6 +139,13 @@ pub async fn run_with<B: backend::Backend>(backend: B, options: Options) -> anyh
 type Term = Terminal<CrosstermBackend<Stdout>>;
 
 fn setup(mouse: bool) -> io::Result<Term> {
+    take_terminal(mouse)?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Raw mode, the alternate screen cleared, no cursor, bracketed paste (and the mouse when
+/// asked): the terminal as the browser draws on it.
+fn take_terminal(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     let mut out = io::stdout();
     // Clear with a plain escape: ratatui's `Terminal::clear` asks the terminal for the
@@ -153,7 +160,7 @@ fn setup(mouse: bool) -> io::Result<Term> {
     if mouse {
         execute!(out, EnableMouseCapture)?;
     }
-    Terminal::new(CrosstermBackend::new(out))
+    Ok(())
 }
 
 /// Ctrl-Z: gives the terminal back (as on exit), stops the process as a shell's job
@@ -164,17 +171,7 @@ pub(crate) fn suspend(terminal: &mut Term, mouse: bool) -> io::Result<()> {
     #[cfg(unix)]
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     // Execution continues here after `fg`.
-    enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        cursor::Hide,
-        Clear(ClearType::All),
-        EnableBracketedPaste
-    )?;
-    if mouse {
-        execute!(io::stdout(), EnableMouseCapture)?;
-    }
+    take_terminal(mouse)?;
     // Both buffers blank: the next frame is drawn in full over the cleared screen.
     terminal.swap_buffers();
     Ok(())

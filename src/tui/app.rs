@@ -21,6 +21,7 @@ mod cbr;
 mod dialog;
 mod exporting;
 mod fetch;
+mod find;
 mod keys;
 mod pivot;
 mod writes;
@@ -31,6 +32,7 @@ pub use cbr::{
 };
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
+pub use find::Find;
 pub use pivot::{MAX_PIVOTS, Pivot, PivotBy};
 pub use writes::{READ_ONLY, interval_text};
 
@@ -115,6 +117,18 @@ pub enum View {
     },
 }
 
+impl View {
+    /// The view's scroll offset (for the log: the highlighted request).
+    pub fn scroll_mut(&mut self) -> &mut usize {
+        match self {
+            View::Help { scroll }
+            | View::Detail { scroll }
+            | View::Raw { scroll }
+            | View::Log { scroll } => scroll,
+        }
+    }
+}
+
 /// The whole state of the browser.
 #[derive(Debug)]
 pub struct App {
@@ -180,6 +194,8 @@ pub struct App {
     pub writing: Option<WriteRequest>,
     /// The export in progress.
     pub export: Option<ExportState>,
+    /// Find in page (`F`), while open.
+    pub find: Option<Find>,
     /// The queries before each pivot (`f`, `b`, `v`), the latest last; `Backspace` pops.
     pub pivots: Vec<Pivot>,
     /// The session's request log (`L`), when the back end keeps one.
@@ -234,6 +250,7 @@ impl App {
             last_refresh: None,
             writing: None,
             export: None,
+            find: None,
             pivots: Vec::new(),
             request_log: options.request_log.clone(),
             service: options.service,
@@ -558,13 +575,8 @@ impl App {
     fn clamp_view(&mut self) {
         let Some(view) = self.view else { return };
         let max = self.view_max_scroll(view);
-        if let Some(
-            View::Help { scroll }
-            | View::Detail { scroll }
-            | View::Raw { scroll }
-            | View::Log { scroll },
-        ) = &mut self.view
-        {
+        if let Some(v) = &mut self.view {
+            let scroll = v.scroll_mut();
             *scroll = (*scroll).min(max);
         }
     }

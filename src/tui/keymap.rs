@@ -39,6 +39,10 @@ pub enum Action {
     PivotBack,
     /// Open the request log.
     RequestLog,
+    /// Find text in the rows on screen.
+    Find,
+    /// The next (`true`) or previous match of the find.
+    FindStep(bool),
     /// Show CBR's shared-with-me tab 1, 2 or 3 (Pending, Accepted, Rejected).
     CbrTab(u8),
     /// Accept the selected shared backup into a vault (CBR).
@@ -117,6 +121,9 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('v') => A::Pivot(crate::tui::app::PivotBy::Volume),
         KeyCode::Backspace => A::PivotBack,
         KeyCode::Char('L') => A::RequestLog,
+        KeyCode::Char('F') => A::Find,
+        KeyCode::Char('>') => A::FindStep(true),
+        KeyCode::Char('<') => A::FindStep(false),
         KeyCode::Char(c @ '1'..='3') => A::CbrTab(c as u8 - b'0'),
         KeyCode::Char('A') => A::Accept,
         KeyCode::Char('R') => A::Reject,
@@ -256,6 +263,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         &[
             ("y Y", "copy sharing/backup ID"),
             ("L", "request log (y: its ID)"),
+            ("F > <", "find in page, next/prev"),
             ("Esc", "close view, hide error"),
             ("?", "this help"),
             ("q Ctrl-C", "quit"),

@@ -565,6 +565,7 @@ impl App {
         let n = self.cbr.page.rows.len();
         self.selected = self.selected.min(n.saturating_sub(1));
         self.keep_selection_visible();
+        self.refind(false);
         self.dirty = true;
     }
 

@@ -154,5 +154,7 @@ impl App {
         }
         self.keep_selection_visible();
         self.clamp_view();
+        // A find applies to the page on screen: match the new rows.
+        self.refind(false);
     }
 }

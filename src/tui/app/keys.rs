@@ -31,6 +31,9 @@ impl App {
         if self.cbr.picker.is_some() {
             return self.cbr_picker_key(&key);
         }
+        if self.find.as_ref().is_some_and(|f| f.typing) && self.view.is_none() {
+            return self.find_key(&key);
+        }
         if let Some(view) = self.view {
             return self.on_view_key(view, &key);
         }
@@ -130,6 +133,8 @@ impl App {
                 return self.query_changed(false, true);
             }
             A::Pivot(by) => return self.pivot(by),
+            A::Find => self.open_find(),
+            A::FindStep(forward) => self.find_step(forward),
             A::RequestLog => {
                 self.view = Some(View::Log { scroll: 0 });
                 self.dirty = true;
@@ -372,13 +377,8 @@ impl App {
     fn scroll_view(&mut self, by: isize) {
         let Some(view) = self.view else { return };
         let max = self.view_max_scroll(view);
-        if let Some(
-            View::Help { scroll }
-            | View::Detail { scroll }
-            | View::Raw { scroll }
-            | View::Log { scroll },
-        ) = &mut self.view
-        {
+        if let Some(v) = &mut self.view {
+            let scroll = v.scroll_mut();
             let new = scroll.saturating_add_signed(by).min(max);
             if new != *scroll {
                 *scroll = new;

@@ -404,6 +404,7 @@ mod cbr;
 mod cbr_export;
 mod exporting;
 mod fetching;
+mod find;
 mod log;
 mod pivots;
 mod views;

@@ -179,11 +179,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             left.push(Span::styled(format!(" · ✗ {} failed", e.call), t.error));
         }
     }
-    // A notice, or what runs in the background, takes the place of the hints.
+    // A notice, the find, or what runs in the background, takes the place of the hints.
     let status = app
         .notice
         .clone()
         .map(|n| (n, t.notice))
+        .or_else(|| app.find_status().map(|f| (f, t.key)))
         .or_else(|| app.export.as_ref().map(|e| (e.status(), t.key)))
         .or_else(|| app.writing.as_ref().map(|w| (w.doing(), t.key)));
     let used: usize = left.iter().map(|s| width(&s.content)).sum();
