@@ -474,3 +474,26 @@ fn both_tabs_show_their_totals() {
         "{tabs}"
     );
 }
+
+/// The side pane never breaks an ID across lines: at the narrowest width that has a pane
+/// (100 columns) and a few above, every ID of the selected sharing appears whole.
+#[test]
+fn the_detail_pane_never_breaks_an_id() {
+    for w in [100u16, 101, 110, 120] {
+        let app = loaded(w, 40);
+        let s = app.selected_row().unwrap().clone();
+        let text = render(&app, w, 40);
+        let b = s.backup.as_ref().unwrap();
+        for id in [
+            s.id.as_deref(),
+            s.backup_id.as_deref(),
+            s.to_project_id.as_deref(),
+            b.volume_id.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(text.contains(id), "{w}: {id} is cut\n{text}");
+        }
+    }
+}

@@ -17,6 +17,8 @@ use crate::tui::theme::{StatusKind, Theme};
 pub const NULL: &str = "—";
 /// Key column width in the side-by-side form (fits `has_dependent_backups`).
 const KEY_W: usize = 22;
+/// The widest ID a value shows whole: a UUID.
+const ID_W: usize = 36;
 
 /// Backup fields the model reads under another spelling too.
 const BACKUP_ALIASES: [&str; 1] = ["has_dependent_backup"];
@@ -219,7 +221,9 @@ fn json_value(v: &serde_json::Value) -> Value {
 /// Sections laid out for `cols` columns.
 fn layout(sections: Sections, cols: usize, theme: &Theme) -> Vec<Line<'static>> {
     let cols = cols.max(1);
-    let side_by_side = cols >= KEY_W + 24;
+    // Side by side only when a value column holds a whole ID (a UUID): an ID is never
+    // broken across lines, so a narrower pane puts each value under its key instead.
+    let side_by_side = cols >= KEY_W + ID_W;
     let (indent, value_w) = if side_by_side {
         (KEY_W, cols - KEY_W)
     } else {
