@@ -23,6 +23,7 @@ mod exporting;
 mod fetch;
 mod find;
 mod keys;
+mod picker;
 mod pivot;
 mod writes;
 
@@ -33,6 +34,7 @@ pub use cbr::{
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
 pub use find::Find;
+pub use picker::{ANY, StatusPicker};
 pub use pivot::{MAX_PIVOTS, Pivot, PivotBy};
 pub use writes::{READ_ONLY, interval_text};
 
@@ -194,6 +196,8 @@ pub struct App {
     pub writing: Option<WriteRequest>,
     /// The export in progress.
     pub export: Option<ExportState>,
+    /// The status picker, while open (the status filter is chosen, never typed).
+    pub status_picker: Option<StatusPicker>,
     /// Find in page (`F`), while open.
     pub find: Option<Find>,
     /// The queries before each pivot (`f`, `b`, `v`), the latest last; `Backspace` pops.
@@ -250,6 +254,7 @@ impl App {
             last_refresh: None,
             writing: None,
             export: None,
+            status_picker: None,
             find: None,
             pivots: Vec::new(),
             request_log: options.request_log.clone(),

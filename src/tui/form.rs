@@ -98,6 +98,16 @@ impl Form {
         self.inputs[field.index()].value()
     }
 
+    /// Sets `field` to `value`; whether it changed.
+    pub fn set(&mut self, field: Field, value: &str) -> bool {
+        let input = &mut self.inputs[field.index()];
+        if input.value() == value {
+            return false;
+        }
+        *input = Input::new(value.to_owned());
+        true
+    }
+
     /// The input behind `field` (for the cursor position when drawing).
     pub fn input(&self, field: Field) -> &Input {
         &self.inputs[field.index()]

@@ -116,7 +116,9 @@ fn filters_in_use() {
         let mut app = loaded(w, h);
         press(&mut app, "/db");
         let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
-        press(&mut app, "available");
+        // The status is picked: `a` opens the picker on "available", Enter sets it.
+        press(&mut app, "a");
+        let _ = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
         answer(&mut app, page(0, 10), 10);
         app
     });

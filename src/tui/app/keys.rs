@@ -31,6 +31,9 @@ impl App {
         if self.cbr.picker.is_some() {
             return self.cbr_picker_key(&key);
         }
+        if self.status_picker.is_some() {
+            return self.status_picker_key(&key);
+        }
         if self.find.as_ref().is_some_and(|f| f.typing) && self.view.is_none() {
             return self.find_key(&key);
         }
@@ -70,6 +73,10 @@ impl App {
             }
             Some(super::Dialog::Confirm(_)) => return None,
             None => {}
+        }
+        if self.focus == Focus::Form && self.form.focused() == Field::Status {
+            self.notice = Some("the status is picked, not typed: press Enter".to_owned());
+            return None;
         }
         if self.focus == Focus::Form && self.view.is_none() && self.cbr.picker.is_none() {
             // Every character goes in (no short-circuit), then one query.
@@ -292,6 +299,14 @@ impl App {
     }
 
     fn on_form_key(&mut self, key: &KeyEvent) -> Option<Effect> {
+        // The status is picked from the documented ones, never typed.
+        if self.form.focused() == Field::Status
+            && matches!(key.code, KeyCode::Char(_) | KeyCode::Enter)
+            && !key.modifiers.contains(KeyModifiers::CONTROL)
+        {
+            self.open_status_picker(key);
+            return None;
+        }
         match key.code {
             KeyCode::Tab | KeyCode::Down => {
                 self.form.next();

@@ -406,6 +406,7 @@ mod exporting;
 mod fetching;
 mod find;
 mod log;
+mod picker;
 mod pivots;
 mod views;
 mod watch;

@@ -125,3 +125,44 @@ fn visible_from(text: &str, skip: usize) -> String {
     }
     out
 }
+
+/// Draws the status picker under the filter bar, when open.
+pub fn draw_status_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App) {
+    use ratatui::widgets::{Block, Clear};
+    let Some(p) = &app.status_picker else { return };
+    let t = &app.theme;
+    let w = 24.min(screen.width);
+    let h = (p.choices.len() as u16 + 2).min(screen.height.saturating_sub(bar.y + 1));
+    if h < 3 {
+        return;
+    }
+    let r = Rect::new(bar.x + 1.min(screen.width - w), bar.y + 1, w, h);
+    let block = Block::bordered()
+        .title(" status · Enter sets ")
+        .border_style(t.border)
+        .title_style(t.title);
+    let inner = block.inner(r);
+    frame.render_widget(Clear, r);
+    frame.render_widget(block, r);
+    let rows = usize::from(inner.height).max(1);
+    let top = p.selected.saturating_sub(rows - 1);
+    let lines: Vec<Line> = p
+        .choices
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(rows)
+        .map(|(i, s)| {
+            let style = if i == p.selected {
+                t.selected
+            } else {
+                t.header
+            };
+            Line::from(Span::styled(
+                pad(&format!(" {s}"), usize::from(inner.width)),
+                style,
+            ))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
