@@ -122,14 +122,27 @@ async fn switch_proxy(healthy: String, failing: String, use_failing: Arc<AtomicB
             let Ok((mut inbound, _)) = listener.accept().await else {
                 return;
             };
-            let target = if use_failing.load(Ordering::SeqCst) {
+            let to_failing = use_failing.load(Ordering::SeqCst);
+            let target = if to_failing {
                 failing.clone()
             } else {
                 healthy.clone()
             };
+            let flag = use_failing.clone();
             tokio::spawn(async move {
                 if let Ok(mut outbound) = TcpStream::connect(&target).await {
-                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    // A kept-alive connection to the failing server ends when the switch
+                    // flips, as a real outage's would, so the next request reconnects
+                    // (bounded: a check every 50 ms, for as long as the connection lives).
+                    let flipped = async {
+                        while flag.load(Ordering::SeqCst) == to_failing {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        () = flipped => {}
+                    }
                 }
             });
         }

@@ -74,8 +74,8 @@ impl App {
             Some(super::Dialog::Confirm(_)) => return None,
             None => {}
         }
-        if self.focus == Focus::Form && self.form.focused() == Field::Status {
-            self.notice = Some("the status is picked, not typed: press Enter".to_owned());
+        if self.focus == Focus::Form && super::picker::is_picked(self.form.focused()) {
+            self.notice = Some("this field is picked, not typed: press Enter".to_owned());
             return None;
         }
         if self.focus == Focus::Form && self.view.is_none() && self.cbr.picker.is_none() {
@@ -299,8 +299,8 @@ impl App {
     }
 
     fn on_form_key(&mut self, key: &KeyEvent) -> Option<Effect> {
-        // The status is picked from the documented ones, never typed.
-        if self.form.focused() == Field::Status
+        // The status and AZ are picked, never typed.
+        if super::picker::is_picked(self.form.focused())
             && matches!(key.code, KeyCode::Char(_) | KeyCode::Enter)
             && !key.modifiers.contains(KeyModifiers::CONTROL)
         {

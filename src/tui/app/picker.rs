@@ -1,5 +1,6 @@
-//! The status picker: the status filter is chosen from the service's documented statuses
-//! (plus "any"), never typed, so no half-typed `status=avai` is ever sent.
+//! Pickers for the filter fields with a known set of values: the status (the service's
+//! documented statuses) and the AZ (the zones seen in the rows so far), each plus "any".
+//! They are chosen, never typed, so no half-typed `status=avai` is ever sent.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -9,31 +10,72 @@ use crate::tui::form::Field;
 /// "Any status": the filter left empty.
 pub const ANY: &str = "any";
 
-/// The open status picker: the choices and the highlighted one.
+/// An open picker: the field it sets, the choices ("any" first) and the highlighted one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusPicker {
-    pub choices: Vec<&'static str>,
+    pub field: Field,
+    pub choices: Vec<String>,
     pub selected: usize,
 }
 
+/// Whether `field` is picked rather than typed.
+pub fn is_picked(field: Field) -> bool {
+    matches!(field, Field::Status | Field::Az)
+}
+
 impl App {
-    /// The statuses the service in use documents, "any" first.
-    fn status_choices(&self) -> Vec<&'static str> {
-        let statuses: &[&'static str] = if self.is_cbr() {
-            &crate::api::cbr::model::BACKUP_STATUSES
+    /// The values `field` can be set to, "any" first: the statuses the service in use
+    /// documents, or the zones seen in the rows held (and the one set now).
+    fn choices(&self, field: Field) -> Vec<String> {
+        let mut values: Vec<String> = if field == Field::Status {
+            let statuses: &[&'static str] = if self.is_cbr() {
+                &crate::api::cbr::model::BACKUP_STATUSES
+            } else {
+                &crate::api::model::STATUSES
+            };
+            statuses.iter().map(|s| (*s).to_owned()).collect()
         } else {
-            &crate::api::model::STATUSES
+            let mut seen: Vec<String> = if self.is_cbr() {
+                self.cbr
+                    .shared
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|r| r.backup.resource_az.clone())
+                    .chain(
+                        self.cbr
+                            .walk
+                            .backups
+                            .values()
+                            .filter_map(|b| b.resource_az.clone()),
+                    )
+                    .collect()
+            } else {
+                self.page
+                    .rows
+                    .iter()
+                    .filter_map(|s| s.backup.as_ref()?.availability_zone.clone())
+                    .collect()
+            };
+            let now = self.form.value(field);
+            if !now.is_empty() {
+                seen.push(now.to_owned());
+            }
+            seen.retain(|z| !z.trim().is_empty());
+            seen.sort();
+            seen.dedup();
+            seen
         };
-        std::iter::once(ANY)
-            .chain(statuses.iter().copied())
-            .collect()
+        values.insert(0, ANY.to_owned());
+        values
     }
 
-    /// A key on the status field opens the picker on the current value, or on the first
-    /// status starting with the typed letter.
+    /// A key on a picked field opens its picker on the current value, or on the first
+    /// value starting with the typed letter.
     pub(super) fn open_status_picker(&mut self, key: &KeyEvent) {
-        let choices = self.status_choices();
-        let current = self.form.value(Field::Status).to_owned();
+        let field = self.form.focused();
+        let choices = self.choices(field);
+        let current = self.form.value(field).to_owned();
         let typed = match key.code {
             KeyCode::Char(c) if c != ' ' => Some(c.to_ascii_lowercase()),
             _ => None,
@@ -48,7 +90,11 @@ impl App {
             })
             .or_else(|| choices.iter().position(|s| *s == current))
             .unwrap_or(0);
-        self.status_picker = Some(StatusPicker { choices, selected });
+        self.status_picker = Some(StatusPicker {
+            field,
+            choices,
+            selected,
+        });
         self.dirty = true;
     }
 
@@ -65,10 +111,11 @@ impl App {
                 p.selected = (p.selected + p.choices.len() - 1) % p.choices.len();
             }
             KeyCode::Enter | KeyCode::Char(' ') => {
-                let choice = p.choices[p.selected];
+                let choice = p.choices[p.selected].clone();
+                let field = p.field;
                 self.status_picker = None;
-                let value = if choice == ANY { "" } else { choice };
-                if self.form.set(Field::Status, value) {
+                let value = if choice == ANY { "" } else { choice.as_str() };
+                if self.form.set(field, value) {
                     self.form.apply_to(&mut self.query.filters);
                     return self.query_changed(false, true);
                 }
@@ -76,7 +123,12 @@ impl App {
             // A letter jumps to the first status with it ("any" is reached with k or ↑).
             KeyCode::Char(c) => {
                 let c = c.to_ascii_lowercase();
-                if let Some(i) = p.choices.iter().skip(1).position(|s| s.starts_with(c)) {
+                if let Some(i) = p
+                    .choices
+                    .iter()
+                    .skip(1)
+                    .position(|s| s.to_lowercase().starts_with(c))
+                {
                     p.selected = i + 1;
                 }
             }

@@ -131,14 +131,15 @@ pub fn draw_status_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App)
     use ratatui::widgets::{Block, Clear};
     let Some(p) = &app.status_picker else { return };
     let t = &app.theme;
-    let w = 24.min(screen.width);
+    let widest = p.choices.iter().map(|c| width(c)).max().unwrap_or(0);
+    let w = (widest as u16 + 4).clamp(24, 40).min(screen.width);
     let h = (p.choices.len() as u16 + 2).min(screen.height.saturating_sub(bar.y + 1));
     if h < 3 {
         return;
     }
     let r = Rect::new(bar.x + 1.min(screen.width - w), bar.y + 1, w, h);
     let block = Block::bordered()
-        .title(" status · Enter sets ")
+        .title(format!(" {} · Enter sets ", p.field.label()))
         .border_style(t.border)
         .title_style(t.title);
     let inner = block.inner(r);
