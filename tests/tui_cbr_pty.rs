@@ -123,9 +123,16 @@ fn the_owner_walks_its_backups_adds_a_member_and_removes_it() {
         if !selected_name(&screen).starts_with("golden-disk") {
             break;
         }
+        // The whole selected line (backup and member project: never twice the same), not
+        // the possibly equal cut name, says the selection moved.
+        let row = |s: &str| {
+            s.lines()
+                .find(|l| l.trim_start().starts_with('▶'))
+                .map(str::to_owned)
+        };
+        let before = row(&screen);
         tui.send("j");
-        let before = selected_name(&screen);
-        screen = tui.wait_for("the next row", |s| selected_name(s) != before);
+        screen = tui.wait_for("the next row", |s| row(s) != before);
     }
 
     // A project no backup is shared with yet.
