@@ -21,7 +21,8 @@ fn tab_count(screen: &str, tab: &str) -> Option<u64> {
     digits.replace(',', "").parse().ok()
 }
 
-/// The name of the selected row (after the `▶` marker).
+/// The name of the selected row (after the `▶` marker), without the `…` of a name the
+/// table cut (so it still finds the row elsewhere, by prefix).
 fn selected_name(screen: &str) -> String {
     let line = screen
         .lines()
@@ -32,6 +33,7 @@ fn selected_name(screen: &str) -> String {
         .split_whitespace()
         .next()
         .unwrap()
+        .trim_end_matches('…')
         .to_owned()
 }
 
