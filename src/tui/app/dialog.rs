@@ -147,7 +147,9 @@ impl App {
             KeyCode::Esc => None,
             KeyCode::Enter => {
                 match parse_targets(p.input.value(), &self.header.project_id) {
-                    Ok(to) => self.dialog = Some(Dialog::Confirm(share_confirm(p, to))),
+                    Ok(to) => {
+                        self.dialog = Some(Dialog::Confirm(share_confirm(p, to, self.is_cbr())));
+                    }
                     Err(e) => {
                         p.error = Some(e);
                         self.dialog = Some(Dialog::Share(p));
@@ -187,18 +189,6 @@ impl App {
             }
         };
         match (yes, c.action) {
-            (
-                true,
-                ConfirmAction::Write(WriteRequest::Share {
-                    backup_id,
-                    backup_name,
-                    to,
-                }),
-            ) if self.is_cbr() => self.cbr_start_write(crate::tui::msg::CbrEffect::AddMembers {
-                backup_id,
-                backup_name,
-                to,
-            }),
             (true, ConfirmAction::Write(req)) => self.start_write(req),
             (true, ConfirmAction::Cbr(effect)) => self.cbr_start_write(effect),
             (true, ConfirmAction::CancelExport) => self.cancel_export(),
@@ -292,7 +282,9 @@ impl App {
     }
 }
 
-fn share_confirm(p: SharePrompt, to: Vec<String>) -> Confirm {
+/// The question before a share; under CBR the same prompt adds members (which the
+/// recipients must then accept).
+fn share_confirm(p: SharePrompt, to: Vec<String>, cbr: bool) -> Confirm {
     let n = to.len();
     let question = format!(
         "Share backup {} ({}) with {} project{}: {}?",
@@ -305,14 +297,29 @@ fn share_confirm(p: SharePrompt, to: Vec<String>) -> Confirm {
     Confirm {
         title: " Share backup ",
         question,
-        detail: vec!["Each project will see this backup under Shared with me.".to_owned()],
+        detail: vec![
+            if cbr {
+                "Each project sees it as pending until it accepts it into one of its vaults."
+            } else {
+                "Each project will see this backup under Shared with me."
+            }
+            .to_owned(),
+        ],
         danger: false,
         yes_focused: false,
-        action: ConfirmAction::Write(WriteRequest::Share {
-            backup_id: p.backup_id,
-            backup_name: p.backup_name,
-            to,
-        }),
+        action: if cbr {
+            ConfirmAction::Cbr(crate::tui::msg::CbrEffect::AddMembers {
+                backup_id: p.backup_id,
+                backup_name: p.backup_name,
+                to,
+            })
+        } else {
+            ConfirmAction::Write(WriteRequest::Share {
+                backup_id: p.backup_id,
+                backup_name: p.backup_name,
+                to,
+            })
+        },
     }
 }
 
