@@ -20,6 +20,7 @@ fn loaded() -> App {
             profile: "bench".into(),
             region: "eu-de".into(),
             project_id: vbshare::server::DEMO_PROJECT_ID.into(),
+            project_name: None,
             endpoint_host: "127.0.0.1:8776".into(),
             insecure: false,
         },

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cbr;
 mod client;
 pub mod error;
+pub mod iam;
 pub mod ids;
 pub mod model;
 pub mod query;

@@ -36,6 +36,7 @@ use crate::output::safe::Sink;
 use crate::server::{self, RunningServer, ServerConfig};
 
 mod cbr;
+mod contexts;
 mod progress;
 mod show_config;
 mod vbs;
@@ -239,14 +240,13 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
     }
     match &cli.command {
         None => {
-            let options = crate::tui::Options {
-                header: crate::tui::HeaderInfo {
-                    profile: settings.profile.clone().unwrap_or_else(|| "env".into()),
-                    region: settings.region.clone().unwrap_or_else(|| "—".into()),
-                    project_id: settings.project_id.clone(),
-                    endpoint_host: client.host().to_owned(),
-                    insecure: settings.insecure,
-                },
+            let contexts = contexts::Contexts::new(
+                &cli.connection().overrides(),
+                cli.connection().demo,
+                settings,
+                &client,
+            );
+            let mut options = crate::tui::Options {
                 initial: {
                     let mut q = cli.filters.list_query();
                     q.limit = q.limit.or(Some(50));
@@ -258,12 +258,14 @@ async fn dispatch(cli: &Cli, settings: &Settings, client: Client, ids: &Ids) -> 
                 read_only: settings.read_only,
                 refresh: cli.browser.refresh.map(Duration::from_secs),
                 service: settings.service,
-                cbr: crate::api::cbr::CbrClient::new(client.session(), &settings.cbr_endpoint).ok(),
+                cbr: contexts::cbr_client(settings, &client),
                 concurrency: settings.concurrency,
                 log_file: cli.log().log_file,
                 request_log: Some(client.session().request_log().clone()),
+                ..crate::tui::Options::default()
             };
-            crate::tui::run(client, options).await
+            contexts.apply(&mut options);
+            crate::tui::run(client, options, Some(std::sync::Arc::new(contexts))).await
         }
         Some(Command::Config { check, .. }) => {
             let mut out = stdout.lock();
@@ -382,8 +384,9 @@ async fn settings_for(c: &ConnectionArgs) -> anyhow::Result<(Settings, Option<Ru
             Some(v) => v.parse().map_err(UsageError)?,
             None => crate::api::service::SharingService::default(),
         },
-        // The embedded server speaks both services at one address.
+        // The embedded server speaks both services (and IAM) at one address.
         cbr_endpoint: server.endpoint(),
+        iam_url: Some(format!("{}/v3", server.endpoint())),
         concurrency: c.concurrency.unwrap_or(config::DEFAULT_CONCURRENCY),
         project_names: server::cbr::project_names()
             .into_iter()

@@ -370,6 +370,9 @@ pub struct Settings {
     pub service: SharingService,
     /// The CBR endpoint (from the same layer as the VBS endpoint, or its region).
     pub cbr_endpoint: String,
+    /// IAM's URL (ending in `/v3`), when one is set or a region implies it: where the
+    /// browser asks which projects the credentials reach.
+    pub iam_url: Option<String>,
     /// How many requests a walk may have in flight.
     pub concurrency: u32,
     /// Names people know projects by, from the config file's `[project_names]`.
@@ -490,14 +493,38 @@ pub fn auth_url_for_region(region: &str) -> String {
 
 /// Resolves flags, environment and config file into [`Settings`].
 pub fn resolve(flags: &Overrides, env: Env<'_>) -> Result<Settings, ConfigError> {
+    resolve_profiles(flags, env, true)
+}
+
+/// [`resolve`] as if the config file had no profiles (and `VBSHARE_PROFILE` were unset):
+/// the environment and the flags alone, with the file's other settings. The browser's
+/// "env" context.
+pub fn resolve_without_profiles(flags: &Overrides, env: Env<'_>) -> Result<Settings, ConfigError> {
+    let flags = Overrides {
+        profile: None,
+        ..flags.clone()
+    };
+    let env = |name: &str| env(name).filter(|_| name != "VBSHARE_PROFILE");
+    resolve_profiles(&flags, &env, false)
+}
+
+fn resolve_profiles(
+    flags: &Overrides,
+    env: Env<'_>,
+    profiles: bool,
+) -> Result<Settings, ConfigError> {
     let (path, explicit) = match &flags.config {
         Some(p) => (Some(p.clone()), true),
         None => (default_config_path(env), env("VBSHARE_CONFIG").is_some()),
     };
-    let (file, warnings) = match &path {
+    let (mut file, warnings) = match &path {
         Some(p) => load_config(p, explicit)?,
         None => (ConfigFile::default(), Vec::new()),
     };
+    if !profiles {
+        file.profiles.clear();
+        file.default_profile = None;
+    }
     let mut s = resolve_with(flags, env, &file, warnings)?;
     s.config_file = file.path;
     Ok(s)
@@ -862,6 +889,7 @@ pub fn resolve_with(
         vbs_unavailable,
         service,
         cbr_endpoint: cbr_endpoint_url,
+        iam_url: auth_url.map(|(u, _)| u.trim_end_matches('/').to_owned()),
         concurrency,
         project_names,
         origins,

@@ -31,6 +31,7 @@ pub mod app;
 pub mod backend;
 pub mod cbr_io;
 pub mod content;
+pub mod context;
 pub mod error;
 pub mod export;
 pub mod form;
@@ -57,10 +58,20 @@ pub struct HeaderInfo {
     pub region: String,
     /// The project ID (shortened on narrow terminals).
     pub project_id: String,
+    /// The project's name, where known (`[project_names]`, the demo's, IAM's list).
+    pub project_name: Option<String>,
     /// The endpoint's host (and port, if not the default).
     pub endpoint_host: String,
     /// TLS certificates are not verified (`--insecure`): the header says so in red.
     pub insecure: bool,
+}
+
+impl HeaderInfo {
+    /// The context in a few words, for messages: `profile prod, project eu-de_analytics`.
+    pub fn context_label(&self) -> String {
+        let project = self.project_name.as_deref().unwrap_or(&self.project_id);
+        format!("profile {}, project {project}", self.profile)
+    }
 }
 
 /// How to start the browser.
@@ -116,12 +127,21 @@ impl Default for Options {
 
 /// Runs the browser against `client` until the user quits. Must be called inside a tokio
 /// runtime. The terminal is restored on every exit path, panics included.
-pub async fn run(client: Client, options: Options) -> anyhow::Result<()> {
-    run_with(client, options).await
+/// With `contexts`, `:` and `P` switch profile or project without leaving.
+pub async fn run(
+    client: Client,
+    options: Options,
+    contexts: Option<std::sync::Arc<dyn context::ContextSource<Client>>>,
+) -> anyhow::Result<()> {
+    run_with(client, options, contexts).await
 }
 
 /// [`run`] with any [`backend::Backend`] (for tests and alternative back ends).
-pub async fn run_with<B: backend::Backend>(backend: B, options: Options) -> anyhow::Result<()> {
+pub async fn run_with<B: backend::Backend>(
+    backend: B,
+    options: Options,
+    contexts: Option<std::sync::Arc<dyn context::ContextSource<B>>>,
+) -> anyhow::Result<()> {
     install_panic_hook(options.log_file.clone());
     let mouse = options.mouse;
     let mut terminal = match setup(mouse) {
@@ -131,7 +151,7 @@ pub async fn run_with<B: backend::Backend>(backend: B, options: Options) -> anyh
             return Err(anyhow::Error::new(e).context("cannot set up the terminal"));
         }
     };
-    let result = run::run_loop(&mut terminal, backend, options).await;
+    let result = run::run_loop(&mut terminal, backend, options, contexts).await;
     restore(mouse);
     result
 }

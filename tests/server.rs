@@ -772,3 +772,50 @@ async fn shutdown_ends_hanging_requests_and_frees_the_port() {
         "no longer listening"
     );
 }
+
+/// IAM's `GET /v3/auth/projects` lists the three projects the demo logins reach, to a token
+/// of any of them or the demo key's signature, and to nobody else; the key signs for
+/// those three projects and no other.
+#[tokio::test]
+async fn iam_lists_the_projects_the_demo_credentials_reach() {
+    let h = start(50).await;
+    let names = |a: &Answer| {
+        let mut n: Vec<String> = a.json()["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let want = ["eu-de_analytics", "eu-de_demo", "eu-de_finance"];
+    let signed = send(h.signed("GET", "/v3/auth/projects", "", b"")).await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert_eq!(names(&signed), want);
+    let token = h.token(PARTNER_PROJECTS[0]).await;
+    let by_token = send(h.with_token("GET", "/v3/auth/projects", "", &token)).await;
+    assert_eq!(names(&by_token), want);
+    expect_error(
+        h.with_token("GET", "/v3/auth/projects", "", "MIIbogus"),
+        401,
+        "APIGW.0301",
+    )
+    .await;
+    expect_error(
+        h.http.get(h.url("/v3/auth/projects", "")),
+        401,
+        "APIGW.0301",
+    )
+    .await;
+    // The key reaches a listed partner's sharings, but not an unlisted partner's.
+    for (project, status) in [(PARTNER_PROJECTS[0], 200), (PARTNER_PROJECTS[2], 401)] {
+        let how = Signing {
+            project_header: Some(project.into()),
+            ..Signing::default()
+        };
+        let path = format!("{}/detail", base(project));
+        let a = send(h.signed_with("GET", &path, "limit=1", b"", &how)).await;
+        assert_eq!(a.status, status, "{project}: {}", a.body);
+    }
+}

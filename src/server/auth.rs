@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::cbr::{WORLD_PROJECTS, project_names};
 use super::reply::{gateway_error, json};
 use super::seed::PARTNER_PROJECTS;
 use super::{
@@ -24,6 +25,9 @@ use crate::api::time::{Timestamp, parse_sdk_date};
 pub const TOKEN_TTL_SECS: i64 = 24 * 3600;
 /// The largest accepted difference between `X-Sdk-Date` and the server clock.
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
+
+/// The demo domain's ID.
+const DOMAIN_ID: &str = "d0a1e2f3a4b5c6d7e8f9a0b1c2d3e4f5";
 
 /// How a request proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +77,15 @@ impl Tokens {
         (token, expires_at)
     }
 
-    fn check(&self, token: &str, project: &str, now: i64) -> Result<(), &'static str> {
+    /// Checks `token` for `project`, or (with `None`) for any project: IAM's own calls take
+    /// a token of any scope.
+    fn check(&self, token: &str, project: Option<&str>, now: i64) -> Result<(), &'static str> {
         let issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
         let t = issued.get(token).ok_or("the token is not valid")?;
         if t.expires_at <= now {
             return Err("the token has expired");
         }
-        if t.project_id != project {
+        if project.is_some_and(|p| t.project_id != p) {
             return Err("the token is scoped to another project");
         }
         Ok(())
@@ -90,11 +96,12 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Checks the credentials of a VBS request for `project`; `Err` holds the reason.
+/// Checks the credentials of a request for `project` (with `None`, IAM's own calls: any
+/// project the caller may reach); `Err` holds the reason.
 pub(crate) fn verify(
     parts: &Parts,
     body: &[u8],
-    project: &str,
+    project: Option<&str>,
     tokens: &Tokens,
     now: i64,
 ) -> Result<Method, String> {
@@ -110,7 +117,12 @@ pub(crate) fn verify(
     verify_signature(parts, body, project, now).map(|()| Method::Signature)
 }
 
-fn verify_signature(parts: &Parts, body: &[u8], project: &str, now: i64) -> Result<(), String> {
+fn verify_signature(
+    parts: &Parts,
+    body: &[u8],
+    project: Option<&str>,
+    now: i64,
+) -> Result<(), String> {
     let h = &parts.headers;
     let Some(auth) = header(h, "authorization") else {
         return Err("no X-Auth-Token and no Authorization header".into());
@@ -134,11 +146,13 @@ fn verify_signature(parts: &Parts, body: &[u8], project: &str, now: i64) -> Resu
     if (now - at).abs() > MAX_SKEW_SECS {
         return Err("X-Sdk-Date differs from the server time by more than 15 minutes".into());
     }
-    if header(h, "x-project-id").is_some_and(|p| p != project) {
-        return Err("X-Project-Id does not match the project in the path".into());
-    }
-    if project != DEMO_PROJECT_ID {
-        return Err("the access key has no permission for this project".into());
+    if let Some(project) = project {
+        if header(h, "x-project-id").is_some_and(|p| p != project) {
+            return Err("X-Project-Id does not match the project in the path".into());
+        }
+        if !WORLD_PROJECTS.contains(&project) {
+            return Err("the access key has no permission for this project".into());
+        }
     }
     let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(signed.len());
     for name in signed {
@@ -216,7 +230,7 @@ pub(crate) fn issue_token(tokens: &Tokens, body: &[u8], request_id: &str, now: i
         (None, None) => return bad("Request parameter error: auth.scope.project is required."),
     };
     let (token, expires) = tokens.issue(project, now, TOKEN_TTL_SECS);
-    let domain_obj = json!({"id": "d0a1e2f3a4b5c6d7e8f9a0b1c2d3e4f5", "name": DEMO_DOMAIN});
+    let domain_obj = json!({"id": DOMAIN_ID, "name": DEMO_DOMAIN});
     let body = json!({"token": {
         "expires_at": Timestamp::from_unix(expires, 0).to_rfc3339(),
         "issued_at": Timestamp::from_unix(now, 0).to_rfc3339(),
@@ -230,4 +244,37 @@ pub(crate) fn issue_token(tokens: &Tokens, body: &[u8], request_id: &str, now: i
         resp.headers_mut().insert("x-subject-token", v);
     }
     resp
+}
+
+/// `GET /v3/auth/projects`: the projects the caller may reach (the demo key's and the demo
+/// user's: [`WORLD_PROJECTS`]), in IAM's shape. Any token this server issued will do, or a
+/// signature by the demo key.
+pub(crate) fn list_projects(
+    parts: &Parts,
+    tokens: &Tokens,
+    request_id: &str,
+    now: i64,
+) -> Response {
+    if let Err(why) = verify(parts, &[], None, tokens, now) {
+        return super::reply::auth_refused(&why, request_id);
+    }
+    let names = project_names();
+    let projects: Vec<Value> = WORLD_PROJECTS
+        .iter()
+        .map(|id| {
+            let name = names.iter().find(|(i, _)| i == id).map_or(*id, |(_, n)| *n);
+            json!({
+                "id": id,
+                "name": name,
+                "enabled": true,
+                "is_domain": false,
+                "description": "",
+                "domain_id": DOMAIN_ID,
+                "parent_id": DOMAIN_ID,
+                "links": {"self": format!("/v3/projects/{id}")},
+            })
+        })
+        .collect();
+    let body = json!({"projects": projects, "links": {"self": "/v3/auth/projects"}});
+    json(StatusCode::OK, body.to_string())
 }

@@ -80,10 +80,17 @@ async fn dispatch(shared: &Arc<Shared>, peer: &Peer, req: Request, request_id: &
     let segs = segments(&path);
     let (parts, body) = req.into_parts();
     match (&parts.method, segs.as_slice()) {
-        (&Method::POST, ["v3" | "v3.0", "auth", "tokens"]) => match read_body(body).await {
-            Ok(bytes) => auth::issue_token(&shared.tokens, &bytes, request_id, now_unix()),
-            Err(e) => e.response(),
-        },
+        (&Method::POST, ["v3" | "v3.0", "auth", "tokens"]) => {
+            delay(shared).await;
+            match read_body(body).await {
+                Ok(bytes) => auth::issue_token(&shared.tokens, &bytes, request_id, now_unix()),
+                Err(e) => e.response(),
+            }
+        }
+        (&Method::GET, ["v3" | "v3.0", "auth", "projects"]) => {
+            delay(shared).await;
+            auth::list_projects(&parts, &shared.tokens, request_id, now_unix())
+        }
         (_, ["__vbshare", "faults"]) if peer.addr.ip().is_loopback() => {
             admin_faults(shared, &parts.method, body).await
         }
@@ -97,6 +104,15 @@ async fn dispatch(shared: &Arc<Shared>, peer: &Peer, req: Request, request_id: &
             cbr::handle(shared, peer, &parts, body, project, rest, request_id).await
         }
         _ => api_not_found(request_id),
+    }
+}
+
+/// The configured latency plus up to 20 % jitter, as every call (IAM's too) waits it.
+pub(super) async fn delay(shared: &Shared) {
+    let latency = shared.config.latency_ms;
+    if latency > 0 {
+        let jitter = (latency as f64 * 0.2 * fastrand::f64()) as u64;
+        tokio::time::sleep(Duration::from_millis(latency.saturating_add(jitter))).await;
     }
 }
 
@@ -142,11 +158,7 @@ async fn vbs(
     call: Call,
     request_id: &str,
 ) -> Response {
-    let latency = shared.config.latency_ms;
-    if latency > 0 {
-        let jitter = (latency as f64 * 0.2 * fastrand::f64()) as u64;
-        tokio::time::sleep(Duration::from_millis(latency.saturating_add(jitter))).await;
-    }
+    delay(shared).await;
     match pick_fault(shared, parts) {
         Err(e) => return e.response(),
         Ok(None) => {}
@@ -179,7 +191,7 @@ async fn vbs(
         .response();
     }
     let now = now_unix();
-    if let Err(reason) = auth::verify(parts, &body, project, &shared.tokens, now) {
+    if let Err(reason) = auth::verify(parts, &body, Some(project), &shared.tokens, now) {
         return auth_refused(&reason, request_id);
     }
     match answer(shared, parts, &body, project, call) {

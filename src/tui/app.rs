@@ -18,6 +18,7 @@ use crate::api::model::Sharing;
 use crate::api::query::{ListQuery, SortDir, SortKey};
 
 mod cbr;
+mod context;
 mod dialog;
 mod exporting;
 mod fetch;
@@ -31,6 +32,7 @@ pub use super::error::ErrorInfo;
 pub use cbr::{
     CbrPage, CbrRows, CbrScreen, CbrTab, VaultPicker, Walk, member_matches, shared_matches,
 };
+pub use context::ContextPicker;
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
 pub use find::Find;
@@ -40,6 +42,9 @@ pub use writes::{READ_ONLY, interval_text};
 
 /// The watch interval `w` starts with when `--refresh` was not given.
 pub const DEFAULT_WATCH: Duration = Duration::from_secs(5);
+
+/// How many footer messages the request log view keeps.
+pub const MESSAGES_KEPT: usize = 20;
 
 /// The page sizes `+` and `-` step through.
 pub const PAGE_SIZES: [u32; 7] = [10, 20, 50, 100, 200, 500, 1000];
@@ -210,6 +215,15 @@ pub struct App {
     pub cbr_available: bool,
     /// Everything about CBR.
     pub cbr: CbrScreen,
+    /// The context picker (`:` or `P`), while open.
+    pub context_picker: Option<ContextPicker>,
+    /// The context being connected to (its label), until the switch ends.
+    pub switching: Option<String>,
+    /// The run loop can switch context (it was given a context source).
+    pub contexts_available: bool,
+    /// The last footer messages with their time, newest last, kept in full for the request
+    /// log view (the footer may have to cut them).
+    pub messages: std::collections::VecDeque<(i64, String)>,
     exports_started: u64,
     dirty: bool,
 }
@@ -261,6 +275,10 @@ impl App {
             service: options.service,
             cbr_available: options.cbr.is_some(),
             cbr: CbrScreen::default(),
+            context_picker: None,
+            switching: None,
+            contexts_available: false,
+            messages: std::collections::VecDeque::new(),
             exports_started: 0,
             dirty: true,
         }
@@ -387,10 +405,25 @@ impl App {
             || self.cbr.loading
             || self.cbr.writing.is_some()
             || self.cbr.walk.running
+            || self.switching.is_some()
     }
 
-    /// Handles one message; returns what the run loop should do.
+    /// Handles one message; returns what the run loop should do. Every footer message it
+    /// leaves is also kept (the last [`MESSAGES_KEPT`]) for the request log view.
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
+        let effect = self.update_inner(msg);
+        if let Some(n) = &self.notice
+            && self.messages.back().is_none_or(|(_, last)| last != n)
+        {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back((self.now, n.clone()));
+        }
+        effect
+    }
+
+    fn update_inner(&mut self, msg: Msg) -> Option<Effect> {
         match msg {
             Msg::Key(key) => {
                 if key.kind == KeyEventKind::Release {
@@ -426,6 +459,7 @@ impl App {
             Msg::WatchTick => self.on_watch_tick(),
             Msg::Wrote(r) => self.on_wrote(*r),
             Msg::Cbr(news) => self.on_cbr(*news),
+            Msg::Context(news) => self.on_context(*news),
             Msg::Export { id, event } => self.on_export_event(id, *event),
         }
     }

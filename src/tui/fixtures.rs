@@ -125,6 +125,7 @@ pub fn options() -> Options {
             profile: "demo".into(),
             region: "eu-de".into(),
             project_id: OWN_PROJECT.into(),
+            project_name: None,
             endpoint_host: "127.0.0.1:8780".into(),
             insecure: false,
         },

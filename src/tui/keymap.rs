@@ -37,6 +37,8 @@ pub enum Action {
     Pivot(crate::tui::app::PivotBy),
     /// Back to the query before the last pivot.
     PivotBack,
+    /// Open the context picker: profiles and projects.
+    Context,
     /// Open the request log.
     RequestLog,
     /// Find text in the rows on screen.
@@ -120,6 +122,7 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('b') => A::Pivot(crate::tui::app::PivotBy::Backup),
         KeyCode::Char('v') => A::Pivot(crate::tui::app::PivotBy::Volume),
         KeyCode::Backspace => A::PivotBack,
+        KeyCode::Char(':' | 'P') => A::Context,
         KeyCode::Char('L') => A::RequestLog,
         KeyCode::Char('F') => A::Find,
         KeyCode::Char('>') => A::FindStep(true),
@@ -261,6 +264,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
     (
         "Other",
         &[
+            (": P", "switch profile/project"),
             ("y Y", "copy sharing/backup ID"),
             ("L", "request log (y: its ID)"),
             ("F > <", "find in page, next/prev"),

@@ -6,6 +6,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::backend::{WriteRequest, WriteResult};
+use super::context::{ContextChoice, ContextList};
 use super::export::{ExportEvent, ExportJob};
 use super::worker::{FetchRequest, FetchResult};
 use crate::api::ApiError;
@@ -32,6 +33,8 @@ pub enum Msg {
     Wrote(Box<WriteResult>),
     /// News from a CBR call or the owner walk.
     Cbr(Box<CbrNews>),
+    /// The context list arrived, or a context switch ended.
+    Context(Box<ContextNews>),
     /// News from the export numbered `id`.
     Export {
         /// The export's number (events of an older export are ignored).
@@ -59,12 +62,44 @@ pub enum Effect {
     },
     /// Make this CBR call (or start or stop the owner walk) in the background.
     Cbr(CbrEffect),
+    /// List the contexts, or connect to one.
+    Context(ContextEffect),
     /// Stop the running export and remove its partial file.
     CancelExport,
     /// Suspend (Ctrl-Z): give the terminal back, stop until `fg`, then redraw everything.
     Suspend,
     /// Leave the browser.
     Quit,
+}
+
+/// What the context picker asks the run loop for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContextEffect {
+    /// Ask the context source for its list.
+    List,
+    /// Connect to this context; the back end changes only once it is signed in.
+    Switch(ContextChoice),
+}
+
+/// What came back from a [`ContextEffect`].
+#[derive(Debug)]
+pub enum ContextNews {
+    /// The profiles and projects to offer.
+    Listed(ContextList),
+    /// The switch worked (the run loop has the new back end), or it failed:
+    /// `(what was chosen, why)`.
+    Switched(Result<Box<SwitchedTo>, (String, String)>),
+}
+
+/// The context now in use, for the App.
+#[derive(Debug)]
+pub struct SwitchedTo {
+    /// The new header.
+    pub header: super::HeaderInfo,
+    /// CBR can be reached there.
+    pub cbr_available: bool,
+    /// The new session's request log.
+    pub request_log: Option<crate::api::request_log::RequestLog>,
 }
 
 /// A CBR call the browser asks the run loop to make.

@@ -12,7 +12,8 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use super::app::App;
 use super::backend::{self, Backend};
-use super::msg::{CbrEffect, Effect, Msg};
+use super::context::{Connected, ContextSource};
+use super::msg::{CbrEffect, ContextEffect, ContextNews, Effect, Msg, SwitchedTo};
 use super::{Options, Term, cbr_io, export, osc52, ui, worker};
 use crate::api::time::now_unix;
 
@@ -30,13 +31,41 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// A context source, shared with the tasks that ask it.
+type Contexts<B> = Option<std::sync::Arc<dyn ContextSource<B>>>;
+
+/// What a context switch task reports: the connection, or `(what was chosen, why not)`.
+type Switch<B> = Result<Connected<B>, (String, String)>;
+
+/// The fetch worker of one back end: its query channel, its answers, and its task (aborted
+/// when dropped, so a context switch or the loop's end stops it).
+struct Fetcher {
+    req_tx: watch::Sender<Option<worker::FetchRequest>>,
+    res_rx: mpsc::UnboundedReceiver<worker::FetchResult>,
+    _task: AbortOnDrop,
+}
+
+impl Fetcher {
+    fn start<B: Backend>(backend: &B, debounce: Duration) -> Self {
+        let (req_tx, req_rx) = watch::channel(None);
+        let (res_tx, res_rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(worker::run(backend.clone(), req_rx, res_tx, debounce));
+        Fetcher {
+            req_tx,
+            res_rx,
+            _task: AbortOnDrop(task.abort_handle()),
+        }
+    }
+}
+
 pub(super) async fn run_loop<B: Backend>(
     terminal: &mut Term,
     backend: B,
     options: Options,
+    contexts: Contexts<B>,
 ) -> anyhow::Result<()> {
     let mut export = None;
-    let result = event_loop(terminal, backend, options, &mut export).await;
+    let result = event_loop(terminal, backend, options, contexts, &mut export).await;
     // However the loop ended, a running export stops and removes its partial file.
     if let Some(handle) = export {
         handle.shutdown(EXPORT_GRACE).await;
@@ -46,8 +75,9 @@ pub(super) async fn run_loop<B: Backend>(
 
 async fn event_loop<B: Backend>(
     terminal: &mut Term,
-    backend: B,
-    options: Options,
+    mut backend: B,
+    mut options: Options,
+    contexts: Contexts<B>,
     export: &mut Option<export::Handle>,
 ) -> anyhow::Result<()> {
     let (ev_tx, mut ev_rx) = mpsc::channel::<io::Result<Event>>(256);
@@ -64,23 +94,18 @@ async fn event_loop<B: Backend>(
                 }
             }
         })?;
-    let (req_tx, req_rx) = watch::channel(None);
-    let (res_tx, mut res_rx) = mpsc::unbounded_channel();
-    let worker = tokio::spawn(worker::run(
-        backend.clone(),
-        req_rx,
-        res_tx,
-        options.debounce,
-    ));
-    let _abort = AbortOnDrop(worker.abort_handle());
+    let mut fetcher = Fetcher::start(&backend, options.debounce);
     // Answers of writes, which run as their own tasks, and news from exports.
     let (msg_tx, mut msg_rx) = mpsc::unbounded_channel::<Msg>();
     let (export_tx, mut export_rx) = mpsc::unbounded_channel();
-    let (cbr_tx, mut cbr_rx) = mpsc::unbounded_channel();
+    // CBR news; replaced on a context switch, so nothing of the old context arrives after.
+    let (mut cbr_tx, mut cbr_rx) = mpsc::unbounded_channel();
+    let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<Switch<B>>();
     // The owner walk, aborted (every request in flight dropped) when its view is left.
     let mut walk: Option<tokio::task::AbortHandle> = None;
 
     let mut app = App::new(&options, now_unix());
+    app.contexts_available = contexts.is_some();
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let tmux = osc52::in_tmux();
@@ -92,7 +117,7 @@ async fn event_loop<B: Backend>(
     loop {
         match effect.take() {
             Some(Effect::Fetch(req)) => {
-                req_tx.send_replace(Some(req));
+                fetcher.req_tx.send_replace(Some(req));
             }
             Some(Effect::Copy(text)) => {
                 let out = terminal.backend_mut();
@@ -130,6 +155,11 @@ async fn event_loop<B: Backend>(
                     }
                 }
             }
+            Some(Effect::Context(effect)) => {
+                if let Some(source) = &contexts {
+                    context_task(source.as_ref(), effect, &app, &msg_tx, &switch_tx);
+                }
+            }
             Some(Effect::Suspend) => {
                 super::suspend(terminal, options.mouse)?;
                 let size = terminal.size()?;
@@ -165,10 +195,28 @@ async fn event_loop<B: Backend>(
                 Some(Err(e)) => return Err(anyhow::Error::new(e).context("reading terminal input")),
                 None => break,
             },
-            Some(result) = res_rx.recv() => Msg::Fetched(Box::new(result)),
+            Some(result) = fetcher.res_rx.recv() => Msg::Fetched(Box::new(result)),
             Some(msg) = msg_rx.recv() => msg,
             Some((id, event)) = export_rx.recv() => Msg::Export { id, event: Box::new(event) },
             Some(news) = cbr_rx.recv() => Msg::Cbr(Box::new(news)),
+            Some(switch) = switch_rx.recv() => match switch {
+                Ok(connected) => {
+                    // Nothing of the old context goes on: its walk, fetches and CBR news.
+                    if let Some(w) = walk.take() {
+                        w.abort();
+                    }
+                    backend = connected.backend;
+                    options.cbr = connected.cbr;
+                    fetcher = Fetcher::start(&backend, options.debounce);
+                    (cbr_tx, cbr_rx) = mpsc::unbounded_channel();
+                    Msg::Context(Box::new(ContextNews::Switched(Ok(Box::new(SwitchedTo {
+                        header: connected.header,
+                        cbr_available: options.cbr.is_some(),
+                        request_log: connected.request_log,
+                    })))))
+                }
+                Err(failed) => Msg::Context(Box::new(ContextNews::Switched(Err(failed)))),
+            },
             () = tick(spinner.as_mut()) => Msg::Tick,
             () = tick(watch_clock.as_mut().map(|(_, i)| i)) => Msg::WatchTick,
             () = &mut terminate => {
@@ -183,6 +231,33 @@ async fn event_loop<B: Backend>(
         w.abort();
     }
     Ok(())
+}
+
+/// Runs a context effect as a task: the list comes back as a message, a connection on
+/// `switch_tx` (it carries the new back end, which only the loop may install).
+fn context_task<B: Backend>(
+    source: &dyn ContextSource<B>,
+    effect: ContextEffect,
+    app: &App,
+    msg_tx: &mpsc::UnboundedSender<Msg>,
+    switch_tx: &mpsc::UnboundedSender<Switch<B>>,
+) {
+    match effect {
+        ContextEffect::List => {
+            let (list, tx) = (source.list(), msg_tx.clone());
+            tokio::spawn(async move {
+                let list = list.await;
+                let _ = tx.send(Msg::Context(Box::new(ContextNews::Listed(list))));
+            });
+        }
+        ContextEffect::Switch(choice) => {
+            let label = app.switching.clone().unwrap_or_default();
+            let (connect, tx) = (source.connect(choice), switch_tx.clone());
+            tokio::spawn(async move {
+                let _ = tx.send(connect.await.map_err(|why| (label, why)));
+            });
+        }
+    }
 }
 
 /// An interval whose first tick is one `period` from now.

@@ -18,6 +18,7 @@ use super::app::{App, View};
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 pub mod cbr;
+pub mod context;
 pub mod detail;
 pub mod dialog;
 pub mod filters;
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     filters::draw_status_picker(frame, area, areas.filters, app);
     cbr::draw_picker(frame, area, app);
+    context::draw(frame, area, app);
     dialog::draw(frame, area, app);
 }
 

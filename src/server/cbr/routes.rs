@@ -79,7 +79,7 @@ pub(crate) async fn handle(
         ))
         .response();
     }
-    if let Err(reason) = auth::verify(parts, &body, project, &shared.tokens, now_unix()) {
+    if let Err(reason) = auth::verify(parts, &body, Some(project), &shared.tokens, now_unix()) {
         return auth_refused(&reason, request_id);
     }
     answer(shared, parts, &body, project, call).unwrap_or_else(|e| e.response())

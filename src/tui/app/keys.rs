@@ -34,6 +34,9 @@ impl App {
         if self.status_picker.is_some() {
             return self.status_picker_key(&key);
         }
+        if self.context_picker.is_some() {
+            return self.context_picker_key(&key);
+        }
         if self.find.as_ref().is_some_and(|f| f.typing) && self.view.is_none() {
             return self.find_key(&key);
         }
@@ -147,6 +150,7 @@ impl App {
                 self.dirty = true;
             }
             A::PivotBack => return self.pivot_back(),
+            A::Context => return self.open_context_picker(),
             // Taken by `act_service` for whichever service is shown.
             A::SwitchService | A::CbrTab(_) | A::Accept | A::Reject => {}
             A::CycleSort => {

@@ -404,6 +404,7 @@ fn resize_keeps_the_selection_visible() {
 
 mod cbr;
 mod cbr_export;
+mod contexts;
 mod exporting;
 mod fetching;
 mod find;

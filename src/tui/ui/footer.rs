@@ -186,7 +186,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|n| (n, t.notice))
         .or_else(|| app.find_status().map(|f| (f, t.key)))
         .or_else(|| app.export.as_ref().map(|e| (e.status(), t.key)))
-        .or_else(|| app.writing.as_ref().map(|w| (w.doing(), t.key)));
+        .or_else(|| app.writing.as_ref().map(|w| (w.doing(), t.key)))
+        .or_else(|| {
+            app.switching
+                .as_ref()
+                .map(|c| (format!("switching to {c}…"), t.key))
+        });
     let used: usize = left.iter().map(|s| width(&s.content)).sum();
     // The time of the last refresh only when the status (or a hint) keeps enough room.
     let keep = if status.is_some() { 40 } else { 10 };
@@ -198,7 +203,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut right_w = 0;
     let room = cols.saturating_sub(left_w + 2);
     if let Some((text, style)) = status {
-        let text = truncate(&text, room).into_owned();
+        // A message cut to fit says where it can be read whole.
+        let text = if width(&text) > room && room > 12 && app.notice.is_some() {
+            format!("{} (L)", truncate(&text, room - 4))
+        } else {
+            truncate(&text, room).into_owned()
+        };
         right_w = width(&text) + 1;
         right.push(Span::styled(text, style));
         right.push(Span::raw(" "));

@@ -24,8 +24,9 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
 fn header_line(app: &App, cols: usize) -> Line<'static> {
     let t = &app.theme;
     let h = &app.header;
-    let project = sanitize(&h.project_id).into_owned();
-    let short_project = if width(&project) > 12 {
+    // By name where known, else the ID (cut on narrow screens).
+    let project = sanitize(h.project_name.as_deref().unwrap_or(&h.project_id)).into_owned();
+    let short_project = if h.project_name.is_none() && width(&project) > 12 {
         truncate(&project, 9).into_owned()
     } else {
         project.clone()

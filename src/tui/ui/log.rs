@@ -56,6 +56,47 @@ pub fn line(r: &RequestRecord) -> String {
     sanitize(&out).into_owned()
 }
 
+/// The last footer messages in full (wrapped), newest first, over at most a third of
+/// `area`; returns what is left below them for the requests.
+fn draw_messages(frame: &mut Frame, area: Rect, app: &App) -> Rect {
+    let t = &app.theme;
+    let cols = usize::from(area.width).max(1);
+    let room = usize::from(area.height) / 3;
+    if app.messages.is_empty() || room < 2 {
+        return area;
+    }
+    let mut lines = vec![Line::from(Span::styled(
+        "Messages, newest first",
+        t.table_header,
+    ))];
+    for (at, text) in app.messages.iter().rev() {
+        let time = Timestamp::from_unix(*at, 0).display_utc();
+        let full = format!("{} {}", time.get(11..).unwrap_or(&time), sanitize(text));
+        let wrapped = crate::tui::content::wrap::wrap(&full, cols);
+        if lines.len() + wrapped.len() > room {
+            break;
+        }
+        lines.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.notice))),
+        );
+    }
+    let used = (lines.len() as u16 + 1).min(area.height);
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: used,
+            ..area
+        },
+    );
+    Rect {
+        y: area.y + used,
+        height: area.height - used,
+        ..area
+    }
+}
+
 /// Draws the view, `selected` lines from the newest highlighted.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     let t = &app.theme;
@@ -74,6 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
     frame.render_widget(block, area);
     let inner = layout::view_inner(area);
     let cols = usize::from(inner.width);
+    let inner = draw_messages(frame, inner, app);
     if all.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled("No requests yet", t.dim)),
