@@ -175,7 +175,7 @@ async fn half_the_requests_failing_never_breaks_the_browser() {
         let deadline = Instant::now() + Duration::from_secs(soak);
         let mut saw_error = false;
         let mut saw_rows = false;
-        let keys = ["r", "]", "[", "t", "s", "j", "k"];
+        let keys = ["r", "]", "[", "t", "S", "j", "k"];
         let mut i = 0;
         while Instant::now() < deadline {
             tui.send(keys[i % keys.len()]);

@@ -36,7 +36,7 @@ pub use context::ContextPicker;
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
 pub use find::Find;
-pub use picker::{ANY, StatusPicker};
+pub use picker::{ANY, Picking, StatusPicker};
 pub use pivot::{MAX_PIVOTS, Pivot, PivotBy};
 pub use writes::{READ_ONLY, interval_text};
 

@@ -51,8 +51,8 @@ pub enum Action {
     Accept,
     /// Reject the selected shared backup (CBR).
     Reject,
-    /// Sort by the next key.
-    CycleSort,
+    /// Pick the sort key (from those that mean something for the rows shown).
+    PickSort,
     /// Flip the sort direction.
     FlipSort,
     /// Bigger pages.
@@ -130,7 +130,7 @@ pub fn table_action(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char(c @ '1'..='3') => A::CbrTab(c as u8 - b'0'),
         KeyCode::Char('A') => A::Accept,
         KeyCode::Char('R') => A::Reject,
-        KeyCode::Char('s') => A::CycleSort,
+        KeyCode::Char('s') => A::PickSort,
         KeyCode::Char('S') => A::FlipSort,
         KeyCode::Char('+' | '=') => A::PageSizeUp,
         KeyCode::Char('-' | '_') => A::PageSizeDown,
@@ -221,7 +221,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         &[
             ("c", "switch VBS / CBR"),
             ("t", "shared by me / with me"),
-            ("s", "next sort key"),
+            ("s", "pick the sort key"),
             ("S", "flip sort direction"),
             ("+ -", "bigger / smaller pages"),
             ("r", "refresh / retry"),

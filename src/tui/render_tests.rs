@@ -128,7 +128,10 @@ fn filters_in_use() {
 fn shared_with_me() {
     snap("shared_with_me", |w, h| {
         let mut app = loaded(w, h);
-        press(&mut app, "tsS");
+        // With me, sorted by updated_at (picked with s u Enter), ascending.
+        press(&mut app, "tsu");
+        key(&mut app, KeyCode::Enter);
+        press(&mut app, "S");
         answer(&mut app, page(7, 50), 77);
         app
     });

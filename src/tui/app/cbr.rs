@@ -77,16 +77,13 @@ pub enum CbrSortKey {
 }
 
 impl CbrSortKey {
-    /// The key after this one (`s`).
-    #[must_use]
-    pub fn next(self) -> Self {
-        match self {
-            CbrSortKey::Created => CbrSortKey::Name,
-            CbrSortKey::Name => CbrSortKey::Size,
-            CbrSortKey::Size => CbrSortKey::Status,
-            CbrSortKey::Status => CbrSortKey::Created,
-        }
-    }
+    /// Every key, in the order the sort picker lists them.
+    pub const ALL: [CbrSortKey; 4] = [
+        CbrSortKey::Created,
+        CbrSortKey::Name,
+        CbrSortKey::Size,
+        CbrSortKey::Status,
+    ];
 
     /// The key as the tabs line shows it, for `tab`.
     pub fn label(self, tab: CbrTab) -> &'static str {
@@ -577,14 +574,19 @@ impl App {
         all[from..(from + size).min(all.len())].to_vec()
     }
 
-    /// `s` / `S` under CBR: the next sort key, or the other direction; back to the first
-    /// page, as for VBS.
-    pub(super) fn cbr_sort(&mut self, flip: bool) {
-        if flip {
-            self.cbr.sort.desc = !self.cbr.sort.desc;
-        } else {
-            self.cbr.sort.key = self.cbr.sort.key.next();
-        }
+    /// `S` under CBR: flips the direction, from the first page.
+    pub(super) fn cbr_flip_sort(&mut self) {
+        self.cbr.sort.desc = !self.cbr.sort.desc;
+        self.cbr_resort();
+    }
+
+    /// The sort picker under CBR: orders by `key`, from the first page.
+    pub(super) fn cbr_sort_by(&mut self, key: CbrSortKey) {
+        self.cbr.sort.key = key;
+        self.cbr_resort();
+    }
+
+    fn cbr_resort(&mut self) {
         self.cbr.offset = 0;
         self.selected = 0;
         self.scroll = 0;

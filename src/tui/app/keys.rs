@@ -153,10 +153,7 @@ impl App {
             A::Context => return self.open_context_picker(),
             // Taken by `act_service` for whichever service is shown.
             A::SwitchService | A::CbrTab(_) | A::Accept | A::Reject => {}
-            A::CycleSort => {
-                self.query.sort_key = Some(self.sort_key().next());
-                return self.query_changed(false, false);
-            }
+            A::PickSort => self.open_sort_picker(),
             A::FlipSort => {
                 self.query.sort_dir = Some(self.sort_dir().flip());
                 return self.query_changed(false, false);
@@ -241,8 +238,8 @@ impl App {
                 None
             }
             A::Refresh => self.cbr_refresh(),
-            A::CycleSort | A::FlipSort => {
-                self.cbr_sort(action == A::FlipSort);
+            A::FlipSort => {
+                self.cbr_flip_sort();
                 None
             }
             A::Share | A::CancelSharing | A::CancelBackup => self.cbr_owner_write(action),

@@ -1,6 +1,7 @@
-//! Pickers for the filter fields with a known set of values: the status (the service's
-//! documented statuses) and the AZ (the zones seen in the rows so far), each plus "any".
-//! They are chosen, never typed, so no half-typed `status=avai` is ever sent.
+//! Pickers for what has a known set of values: the status filter (the service's
+//! documented statuses) and the AZ filter (the zones seen in the rows so far), each plus
+//! "any", and the sort key (`s`: only the keys that order the rows shown by something they
+//! carry). They are chosen, never typed, so no half-typed `status=avai` is ever sent.
 
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -10,10 +11,29 @@ use crate::tui::form::Field;
 /// "Any status": the filter left empty.
 pub const ANY: &str = "any";
 
-/// An open picker: the field it sets, the choices ("any" first) and the highlighted one.
+/// What a picker sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Picking {
+    /// A filter field (its choices begin with "any").
+    Field(Field),
+    /// The sort key.
+    Sort,
+}
+
+impl Picking {
+    /// The picker's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Picking::Field(f) => f.label(),
+            Picking::Sort => "sort by",
+        }
+    }
+}
+
+/// An open picker: what it sets, the choices and the highlighted one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusPicker {
-    pub field: Field,
+    pub target: Picking,
     pub choices: Vec<String>,
     pub selected: usize,
 }
@@ -91,11 +111,73 @@ impl App {
             .or_else(|| choices.iter().position(|s| *s == current))
             .unwrap_or(0);
         self.status_picker = Some(StatusPicker {
-            field,
+            target: Picking::Field(field),
             choices,
             selected,
         });
         self.dirty = true;
+    }
+
+    /// The sort keys that mean something for the rows shown: under VBS every key but
+    /// `updated_at` when no row has been updated, and never the image formats, which VBS
+    /// backups do not carry (the server accepts them, and orders by ID); under CBR its four.
+    pub fn sort_choices(&self) -> Vec<String> {
+        use crate::api::query::SortKey as K;
+        if self.is_cbr() {
+            let tab = self.cbr.tab;
+            return super::cbr::CbrSortKey::ALL
+                .iter()
+                .map(|k| k.label(tab).to_owned())
+                .collect();
+        }
+        let updated = self.page.rows.iter().any(|r| r.updated_at.is_some());
+        K::ALL
+            .into_iter()
+            .filter(|k| match k {
+                K::UpdatedAt => updated || self.sort_key() == *k,
+                K::ContainerFormat | K::DiskFormat => self.sort_key() == *k,
+                _ => true,
+            })
+            .map(|k| k.as_str().to_owned())
+            .collect()
+    }
+
+    /// `s`: opens the sort picker on the key in effect.
+    pub(super) fn open_sort_picker(&mut self) {
+        let choices = self.sort_choices();
+        let current = if self.is_cbr() {
+            self.cbr.sort.key.label(self.cbr.tab)
+        } else {
+            self.sort_key().as_str()
+        };
+        let selected = choices.iter().position(|c| c == current).unwrap_or(0);
+        self.status_picker = Some(StatusPicker {
+            target: Picking::Sort,
+            choices,
+            selected,
+        });
+        self.dirty = true;
+    }
+
+    fn pick_sort(&mut self, choice: &str) -> Option<Effect> {
+        if self.is_cbr() {
+            let tab = self.cbr.tab;
+            if let Some(key) = super::cbr::CbrSortKey::ALL
+                .into_iter()
+                .find(|k| k.label(tab) == choice)
+            {
+                self.cbr_sort_by(key);
+            }
+            return None;
+        }
+        let key = crate::api::query::SortKey::ALL
+            .into_iter()
+            .find(|k| k.as_str() == choice)?;
+        if key == self.sort_key() {
+            return None;
+        }
+        self.query.sort_key = Some(key);
+        self.query_changed(false, false)
     }
 
     /// Keys while the picker is open: ↑↓ (j k) choose, Enter sets, Esc closes.
@@ -112,24 +194,28 @@ impl App {
             }
             KeyCode::Enter | KeyCode::Char(' ') => {
                 let choice = p.choices[p.selected].clone();
-                let field = p.field;
+                let target = p.target;
                 self.status_picker = None;
+                let Picking::Field(field) = target else {
+                    return self.pick_sort(&choice);
+                };
                 let value = if choice == ANY { "" } else { choice.as_str() };
                 if self.form.set(field, value) {
                     self.form.apply_to(&mut self.query.filters);
                     return self.query_changed(false, true);
                 }
             }
-            // A letter jumps to the first status with it ("any" is reached with k or ↑).
+            // A letter jumps to the first choice with it ("any" is reached with k or ↑).
             KeyCode::Char(c) => {
                 let c = c.to_ascii_lowercase();
+                let skip = usize::from(matches!(p.target, Picking::Field(_)));
                 if let Some(i) = p
                     .choices
                     .iter()
-                    .skip(1)
+                    .skip(skip)
                     .position(|s| s.to_lowercase().starts_with(c))
                 {
-                    p.selected = i + 1;
+                    p.selected = i + skip;
                 }
             }
             _ => {}

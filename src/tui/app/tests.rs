@@ -274,10 +274,13 @@ fn direction_sort_and_page_size_go_back_to_the_first_page() {
         "the rows on screen are still Shared by me"
     );
     fetch(ch(&mut app, ']'));
-    let req = fetch(ch(&mut app, 's'));
+    // `s` picks the key: `n` jumps to "name", Enter applies it.
+    assert!(ch(&mut app, 's').is_none(), "a picker, not a request");
+    ch(&mut app, 'n');
+    let req = fetch(key(&mut app, KeyCode::Enter));
     assert_eq!(
         (req.query.sort_key, req.query.offset),
-        (Some(SortKey::UpdatedAt), Some(0))
+        (Some(SortKey::Name), Some(0))
     );
     let req = fetch(ch(&mut app, 'S'));
     assert_eq!(req.query.sort_dir, Some(SortDir::Asc));

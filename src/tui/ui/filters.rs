@@ -139,7 +139,7 @@ pub fn draw_status_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App)
     }
     let r = Rect::new(bar.x + 1.min(screen.width - w), bar.y + 1, w, h);
     let block = Block::bordered()
-        .title(format!(" {} · Enter sets ", p.field.label()))
+        .title(format!(" {} · Enter sets ", p.target.label()))
         .border_style(t.border)
         .title_style(t.title);
     let inner = block.inner(r);

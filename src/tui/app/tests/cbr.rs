@@ -611,6 +611,11 @@ fn sort_keys_apply_locally_to_all_rows() {
     // Newest first by default: created dates cycle over nine days.
     assert_eq!(shown_names(&app)[0], "pend-8");
     assert!(ch(&mut app, 's').is_none(), "no call");
+    let p = app.status_picker.clone().unwrap();
+    assert_eq!(p.choices, ["created", "name", "size", "status"]);
+    assert_eq!(p.selected, 0, "on the key in effect");
+    ch(&mut app, 'j');
+    assert!(key(&mut app, KeyCode::Enter).is_none(), "sorted locally");
     assert!(ch(&mut app, 'S').is_none());
     assert_eq!(shown_names(&app)[..3], ["pend-0", "pend-1", "pend-10"]);
     let text = fixtures::render(&app, 80, 24);

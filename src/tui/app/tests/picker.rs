@@ -66,3 +66,44 @@ fn status_picker_snapshots() {
         );
     }
 }
+
+/// `s` offers only the keys that order the rows shown by something they carry: never the
+/// image formats (VBS backups have none; the server would order by ID), and `updated_at`
+/// only when some row was updated. The key in effect is highlighted; Enter on it sends
+/// nothing.
+#[test]
+fn the_sort_picker_offers_only_meaningful_keys() {
+    let mut app = loaded(80, 24);
+    ch(&mut app, 's');
+    let p = app.status_picker.clone().unwrap();
+    assert_eq!(p.target, Picking::Sort);
+    let updated = app.page.rows.iter().any(|r| r.updated_at.is_some());
+    let mut want = vec!["created_at", "updated_at", "name", "status", "size", "id"];
+    if !updated {
+        want.retain(|k| *k != "updated_at");
+    }
+    assert_eq!(p.choices, want);
+    assert_eq!(p.choices[p.selected], "created_at");
+    assert!(
+        key(&mut app, KeyCode::Enter).is_none(),
+        "the same key: no request"
+    );
+    // With no row updated, updated_at is not offered.
+    for r in &mut app.page.rows {
+        r.updated_at = None;
+    }
+    ch(&mut app, 's');
+    let p = app.status_picker.clone().unwrap();
+    assert!(
+        !p.choices.iter().any(|c| c == "updated_at"),
+        "{:?}",
+        p.choices
+    );
+    ch(&mut app, 's'); // "status", the first key with s
+    assert_eq!(app.status_picker.as_ref().unwrap().selected, 2);
+    ch(&mut app, 'j'); // "size"
+    let req = fetch(key(&mut app, KeyCode::Enter));
+    assert_eq!(req.query.sort_key, Some(crate::api::query::SortKey::Size));
+    let text = fixtures::render(&app, 80, 24);
+    assert!(text.contains("size"), "{text}");
+}
