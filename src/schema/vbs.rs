@@ -136,9 +136,14 @@ static COLUMNS: &[Column<Sharing>] = &[
     Column {
         id: "name",
         title: Title::same("Backup name"),
-        width: Width::Flex { min: 16, max: 40 },
+        // Names keep 30 columns while the AZ or the creation time can still go first.
+        width: Width::Flex { min: 30, max: 40 },
         stream_width: 32,
-        short: None,
+        short: Some(Short {
+            at: 6,
+            title: Title::same("Backup name"),
+            width: Width::Flex { min: 16, max: 40 },
+        }),
         drop_at: None,
         right: false,
         sort: Some(SortKey::Name),

@@ -221,6 +221,9 @@ pub struct App {
     pub switching: Option<String>,
     /// The run loop can switch context (it was given a context source).
     pub contexts_available: bool,
+    /// Column widths of earlier pages of the query shown (kept by the drawing, which
+    /// reads the App only; hence the cell).
+    pub table_widths: std::cell::RefCell<layout::WidthMemo>,
     /// The last footer messages with their time, newest last, kept in full for the request
     /// log view (the footer may have to cut them).
     pub messages: std::collections::VecDeque<(i64, String)>,
@@ -279,6 +282,7 @@ impl App {
             switching: None,
             contexts_available: false,
             messages: std::collections::VecDeque::new(),
+            table_widths: std::cell::RefCell::default(),
             exports_started: 0,
             dirty: true,
         }

@@ -123,3 +123,38 @@ pub fn tab_at(x: u16, labels: &[String; 2]) -> Option<bool> {
         None
     }
 }
+
+/// Column widths measured on earlier pages of one query, so columns keep their width
+/// from page to page (the drawing measures each page and takes the larger).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WidthMemo {
+    /// Which query the widths belong to (its filters, direction, sort and page size).
+    pub key: String,
+    /// (column ID, short form, width).
+    pub widths: Vec<(&'static str, bool, usize)>,
+}
+
+impl WidthMemo {
+    /// `measured` for the column, or more when an earlier page of query `key` needed
+    /// more; remembers the larger. Another query starts afresh.
+    pub fn widen(&mut self, key: &str, column: (&'static str, bool), measured: usize) -> usize {
+        if self.key != key {
+            key.clone_into(&mut self.key);
+            self.widths.clear();
+        }
+        match self
+            .widths
+            .iter_mut()
+            .find(|(id, short, _)| (*id, *short) == column)
+        {
+            Some((_, _, w)) => {
+                *w = (*w).max(measured);
+                *w
+            }
+            None => {
+                self.widths.push((column.0, column.1, measured));
+                measured
+            }
+        }
+    }
+}

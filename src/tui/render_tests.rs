@@ -502,3 +502,39 @@ fn the_detail_pane_never_breaks_an_id() {
         }
     }
 }
+
+/// Columns keep their widths across the pages of one query: a page whose statuses are
+/// all short draws Status as wide as the page before, which had `error_restoring`; a new
+/// query measures afresh.
+#[test]
+fn column_widths_hold_across_pages_of_one_query() {
+    let size_at = |app: &App| {
+        let text = render(app, 80, 24);
+        let header = text
+            .lines()
+            .find(|l| l.contains("Backup name"))
+            .unwrap_or_default()
+            .to_owned();
+        header.find("Size").unwrap_or(0)
+    };
+    let short = |first: u64| {
+        let mut rows = page(first, 50);
+        for r in &mut rows {
+            if let Some(b) = r.backup.as_mut() {
+                b.status = Some("available".into());
+            }
+        }
+        rows
+    };
+    let mut app = loaded(80, 24);
+    assert!(render(&app, 80, 24).contains("error_restoring"));
+    let first = size_at(&app);
+    press(&mut app, "]");
+    answer(&mut app, short(50), 1234);
+    assert!(!render(&app, 80, 24).contains("error_restoring"));
+    assert_eq!(size_at(&app), first, "the Status column kept its width");
+    // Another direction is another query: measured from its own rows.
+    press(&mut app, "t");
+    answer(&mut app, short(0), 1234);
+    assert!(size_at(&app) < first, "a new query measures afresh");
+}

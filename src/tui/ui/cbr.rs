@@ -87,6 +87,13 @@ fn draw_of<R>(
         selected: app.selected,
         scroll: app.scroll,
         view_old: false,
+        query_key: format!(
+            "cbr {:?} {:?} {:?} {}",
+            app.cbr.tab,
+            app.query.filters,
+            app.cbr.sort,
+            app.page_size()
+        ),
     };
     draw_rows(frame, areas, app, &r, || empty_message(app));
 }
@@ -190,7 +197,13 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
         }
         (Some(vaults), None) => {
             let only: Vec<VaultRow> = vaults.iter().map(|(r, _)| r.clone()).collect();
-            let widths = columns_of(&VAULT_FIT, cols.saturating_sub(2), &only, View::default());
+            let widths = columns_of(
+                &VAULT_FIT,
+                cols.saturating_sub(2),
+                &only,
+                View::default(),
+                None,
+            );
             let header: String = widths
                 .iter()
                 .map(|(c, w)| crate::text::pad(&truncate(c.column.title.by_me, *w), *w))

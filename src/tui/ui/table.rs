@@ -10,7 +10,7 @@ use crate::schema::vbs::SHARING;
 use crate::schema::{self, Column, Schema, Value, View, Width};
 use crate::text::{human_gb, sanitize, thousands, truncate, width};
 use crate::tui::app::App;
-use crate::tui::layout::Areas;
+use crate::tui::layout::{Areas, WidthMemo};
 use crate::tui::theme::StatusKind;
 
 /// The selection marker.
@@ -108,7 +108,17 @@ impl<R> Col<R> {
         let data = match self.width() {
             // Columns of fixed width never look at the data.
             Width::Fixed(w) => w,
-            Width::Flex { min, .. } => return min,
+            // Its minimum, or less when every cell is narrower (short names leave room
+            // for the columns that would otherwise go first).
+            Width::Flex { min, .. } if rows.is_empty() => return min,
+            Width::Flex { min, .. } => {
+                let data = rows
+                    .iter()
+                    .map(|s| width(&self.text(s, view)))
+                    .max()
+                    .unwrap_or(0);
+                return data.max(title).min(min);
+            }
             // Before any rows arrive, assume the usual widths so the header does not jump.
             Width::Fit { typical } if rows.is_empty() => typical,
             Width::Fit { .. } => rows
@@ -127,16 +137,20 @@ pub fn columns(
     rows: &[crate::api::model::Sharing],
     to_me: bool,
 ) -> Vec<(Col<crate::api::model::Sharing>, usize)> {
-    columns_of(&SHARING, cols, rows, View { to_me })
+    columns_of(&SHARING, cols, rows, View { to_me }, None)
 }
 
 /// The columns of `schema` and their widths for a table `cols` wide (the highlight marker
 /// excluded).
+///
+/// With `memo`, a column measured from the data is never narrower than on an earlier page
+/// of the same query (`memo`'s key), so widths do not jump from page to page.
 pub fn columns_of<R>(
     schema: &'static Schema<R>,
     cols: usize,
     rows: &[R],
     view: View,
+    memo: Option<(&std::cell::RefCell<WidthMemo>, &str)>,
 ) -> Vec<(Col<R>, usize)> {
     // Each column is measured once, however many layouts are tried.
     let measured = std::cell::RefCell::new(Vec::<(Col<R>, usize)>::new());
@@ -144,7 +158,12 @@ pub fn columns_of<R>(
         if let Some((_, w)) = measured.borrow().iter().find(|(m, _)| *m == c) {
             return *w;
         }
-        let w = c.need(rows, view);
+        let mut w = c.need(rows, view);
+        if let (Some((memo, key)), Width::Fit { .. } | Width::Flex { .. }) = (memo, c.width())
+            && !rows.is_empty()
+        {
+            w = memo.borrow_mut().widen(key, (c.column.id, c.short), w);
+        }
         measured.borrow_mut().push((c, w));
         w
     };
@@ -209,6 +228,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         selected: app.selected,
         scroll: app.scroll,
         view_old: app.superseded(),
+        query_key: app.page.query.as_ref().map_or_else(String::new, |q| {
+            let mut q = q.clone();
+            q.offset = None;
+            format!("vbs {q:?}")
+        }),
     };
     draw_rows(frame, areas, app, &rows, || empty_message(app));
 }
@@ -223,6 +247,9 @@ pub struct Rows<'a, R: 'static> {
     pub scroll: usize,
     /// The rows answer a superseded query: drawn dimmed.
     pub view_old: bool,
+    /// The query the rows answer, but for the page: columns keep their widths across its
+    /// pages.
+    pub query_key: String,
 }
 
 /// Draws any rows (or `empty()` when there are none).
@@ -243,6 +270,7 @@ pub fn draw_rows<R>(
         usize::from(area.width).saturating_sub(marker + 1),
         r.rows,
         view,
+        Some((&app.table_widths, &r.query_key)),
     );
     let header = Row::new(
         cols.iter()
@@ -390,8 +418,9 @@ mod tests {
     }
 
     #[test]
-    fn narrowing_steps_are_the_old_layouts() {
-        // Column ids, `*` for the short form: the hand-written layouts this replaced.
+    fn narrowing_steps_drop_the_az_and_the_time_before_names_shrink() {
+        // Column ids, `*` for the short form (the name's: below 30 columns). The AZ and
+        // the creation time go before a name may shrink below 30.
         let old: [&[&str]; 9] = [
             &["id", "name", "status", "size", "project", "az", "created"],
             &["id*", "name", "status", "size", "project", "az", "created"],
@@ -399,9 +428,9 @@ mod tests {
             &["name", "status", "size", "project*", "az", "created"],
             &["name", "status", "size", "project*", "az", "created*"],
             &["name", "status", "size", "project*", "created*"],
-            &["name", "status", "size", "project*"],
-            &["name", "status", "size"],
-            &["name", "status"],
+            &["name*", "status", "size", "project*"],
+            &["name*", "status", "size"],
+            &["name*", "status"],
         ];
         let derived: Vec<Vec<String>> = layouts(&SHARING)
             .map(|l| {
