@@ -134,6 +134,8 @@ secret_key = "{DEMO_SECRET_KEY}"
         let picker = tui.wait_for("beta's picker", |s| s.contains("cannot list"));
         assert!(picker.contains("● beta"), "{picker}");
         tui.send("\x1b");
+        // (waiting, so that q is not read as Alt+q)
+        tui.wait_for("the picker to close", |s| !s.contains("Switch context"));
         tui.send("q");
         tui.wait_exit();
     })

@@ -377,6 +377,13 @@ fn run_case(rt: &Runtime, c: &Case) {
             let mut tui = browser(&endpoint, c, Some(&server), &log);
             let first = tui.wait_for("the first page", page_shown);
             let id = selected_id(&first);
+            // The page after it is fetched ahead; let that happen before faults are
+            // queued, so the fault goes to the refresh (bounded: the 20 s cap).
+            let t = Instant::now();
+            while !prefetched(&log) && t.elapsed() < pty::CAP {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(prefetched(&log), "the second page was not fetched ahead");
             let before = answered(&log);
             match c.kind {
                 Kind::Fault(spelling, times) | Kind::RidesOut(spelling, times) => {
@@ -428,6 +435,14 @@ fn answered(log: &Path) -> usize {
         .lines()
         .filter(|l| l.contains("vbs call") && l.ends_with("outcome=200"))
         .count()
+}
+
+/// Whether the log shows the second page fetched ahead and answered.
+fn prefetched(log: &Path) -> bool {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l.contains("vbs call") && l.contains("offset=50") && l.ends_with("outcome=200"))
 }
 
 /// How many injected faults the server still holds (its admin endpoint).

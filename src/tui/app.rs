@@ -90,6 +90,10 @@ impl Page {
     }
 }
 
+/// A page fetched ahead: its query and, once arrived, its rows and when they came (Unix
+/// seconds).
+pub type Prefetch = (ListQuery, Option<(Vec<Sharing>, i64)>);
+
 /// Where typed keys go when no view is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
@@ -224,6 +228,8 @@ pub struct App {
     /// Column widths of earlier pages of the query shown (kept by the drawing, which
     /// reads the App only; hence the cell).
     pub table_widths: std::cell::RefCell<layout::WidthMemo>,
+    /// The next page, fetched ahead of `]` (VBS).
+    pub prefetch: Option<Prefetch>,
     /// The last footer messages with their time, newest last, kept in full for the request
     /// log view (the footer may have to cut them).
     pub messages: std::collections::VecDeque<(i64, String)>,
@@ -283,6 +289,7 @@ impl App {
             contexts_available: false,
             messages: std::collections::VecDeque::new(),
             table_widths: std::cell::RefCell::default(),
+            prefetch: None,
             exports_started: 0,
             dirty: true,
         }
@@ -464,6 +471,10 @@ impl App {
             Msg::Wrote(r) => self.on_wrote(*r),
             Msg::Cbr(news) => self.on_cbr(*news),
             Msg::Context(news) => self.on_context(*news),
+            Msg::Prefetched { query, rows } => {
+                self.on_prefetched(&query, rows);
+                None
+            }
             Msg::Export { id, event } => self.on_export_event(id, *event),
         }
     }

@@ -33,6 +33,13 @@ pub enum Msg {
     Wrote(Box<WriteResult>),
     /// News from a CBR call or the owner walk.
     Cbr(Box<CbrNews>),
+    /// The next page, fetched ahead (or why not: a failed prefetch is silent).
+    Prefetched {
+        /// The query it answers.
+        query: Box<crate::api::query::ListQuery>,
+        /// Its rows.
+        rows: Result<Vec<crate::api::model::Sharing>, ApiError>,
+    },
     /// The context list arrived, or a context switch ended.
     Context(Box<ContextNews>),
     /// News from the export numbered `id`.
@@ -62,6 +69,8 @@ pub enum Effect {
     },
     /// Make this CBR call (or start or stop the owner walk) in the background.
     Cbr(CbrEffect),
+    /// Fetch this page ahead, in the background (replacing any prefetch running).
+    Prefetch(crate::api::query::ListQuery),
     /// List the contexts, or connect to one.
     Context(ContextEffect),
     /// Stop the running export and remove its partial file.

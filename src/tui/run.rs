@@ -103,6 +103,8 @@ async fn event_loop<B: Backend>(
     let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<Switch<B>>();
     // The owner walk, aborted (every request in flight dropped) when its view is left.
     let mut walk: Option<tokio::task::AbortHandle> = None;
+    // The page being fetched ahead, aborted when another query is sent.
+    let mut prefetch: Option<tokio::task::AbortHandle> = None;
 
     let mut app = App::new(&options, now_unix());
     app.contexts_available = contexts.is_some();
@@ -117,7 +119,25 @@ async fn event_loop<B: Backend>(
     loop {
         match effect.take() {
             Some(Effect::Fetch(req)) => {
+                // A page fetched ahead is of no use once another query is asked for.
+                if let Some(p) = prefetch.take() {
+                    p.abort();
+                }
                 fetcher.req_tx.send_replace(Some(req));
+            }
+            Some(Effect::Prefetch(query)) => {
+                if let Some(p) = prefetch.take() {
+                    p.abort();
+                }
+                let (b, tx) = (backend.clone(), msg_tx.clone());
+                let task = tokio::spawn(async move {
+                    let rows = worker::Fetcher::list(&b, &query).await;
+                    let _ = tx.send(Msg::Prefetched {
+                        query: Box::new(query),
+                        rows,
+                    });
+                });
+                prefetch = Some(task.abort_handle());
             }
             Some(Effect::Copy(text)) => {
                 let out = terminal.backend_mut();
@@ -202,8 +222,8 @@ async fn event_loop<B: Backend>(
             Some(switch) = switch_rx.recv() => match switch {
                 Ok(connected) => {
                     // Nothing of the old context goes on: its walk, fetches and CBR news.
-                    if let Some(w) = walk.take() {
-                        w.abort();
+                    for task in [walk.take(), prefetch.take()].into_iter().flatten() {
+                        task.abort();
                     }
                     backend = connected.backend;
                     options.cbr = connected.cbr;
@@ -227,8 +247,8 @@ async fn event_loop<B: Backend>(
         app.set_now(now_unix());
         effect = app.update(msg);
     }
-    if let Some(w) = walk {
-        w.abort();
+    for task in [walk, prefetch].into_iter().flatten() {
+        task.abort();
     }
     Ok(())
 }

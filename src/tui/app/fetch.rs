@@ -1,8 +1,14 @@
 //! Sending queries and taking answers: generations, stale answers, selection keeping.
 
-use super::{App, Effect, ErrorInfo, Page, View};
+use super::{App, Effect, ErrorInfo, Focus, Page, View};
+use crate::api::ApiError;
 use crate::api::model::Sharing;
+use crate::api::query::ListQuery;
 use crate::tui::worker::{FetchRequest, FetchResult};
+
+/// How old a prefetched page may be when turned onto before it is fetched again (watch
+/// mode: its interval, if shorter).
+pub const PREFETCH_FRESH_SECS: i64 = 30;
 
 impl App {
     /// Sends the current query to the worker under a new generation.
@@ -16,6 +22,8 @@ impl App {
         self.generation += 1;
         self.loading = true;
         self.dirty = true;
+        // Any query, refresh or write supersedes a page fetched ahead.
+        self.prefetch = None;
         Some(Effect::Fetch(FetchRequest {
             generation: self.generation,
             query: self.query.clone(),
@@ -81,6 +89,7 @@ impl App {
             }
             None => self.page.other_total,
         };
+        let listed = r.list.is_ok();
         match r.list {
             Ok(rows) => {
                 self.last_refresh = Some(self.now);
@@ -111,7 +120,84 @@ impl App {
             self.query.offset = Some((total - 1) / size * size);
             return self.fetch(false, false);
         }
-        None
+        if listed { self.prefetch_next() } else { None }
+    }
+
+    /// The page after the one on screen, when there is one and nothing else is going on:
+    /// fetched ahead so `]` shows it at once. Never while typing in the filter form.
+    fn prefetch_next(&mut self) -> Option<Effect> {
+        if self.is_cbr() || self.loading || self.focus == Focus::Form || self.superseded() {
+            return None;
+        }
+        let size = u64::from(self.page_size());
+        let next = self.offset() + size;
+        let more = match self.known_total() {
+            Some(total) => next < total,
+            None => self.page.rows.len() as u64 >= size,
+        };
+        if !more {
+            return None;
+        }
+        let mut query = self.query.clone();
+        query.offset = Some(next);
+        if self.prefetch.as_ref().is_some_and(|(q, _)| *q == query) {
+            return None;
+        }
+        self.prefetch = Some((query.clone(), None));
+        Some(Effect::Prefetch(query))
+    }
+
+    /// A page fetched ahead arrived: kept for `]` if it is still the one wanted.
+    pub(super) fn on_prefetched(
+        &mut self,
+        query: &ListQuery,
+        rows: Result<Vec<Sharing>, ApiError>,
+    ) {
+        match (&mut self.prefetch, rows) {
+            (Some((wanted, slot @ None)), Ok(rows)) if wanted == query => {
+                *slot = Some((rows, self.now));
+            }
+            (Some((wanted, None)), Err(e)) if wanted == query => {
+                // Silent: turning the page fetches it and shows the error then.
+                tracing::debug!(error = %e, "prefetch failed");
+                self.prefetch = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Turns onto the wanted query's page from the prefetch, when it holds it: shown at
+    /// once (no request). Whether it did; [`App::after_prefetch`] says what comes next.
+    pub(super) fn show_prefetched(&mut self) -> bool {
+        let Some((query, Some((rows, at)))) = self.prefetch.take() else {
+            return false;
+        };
+        if query != self.query {
+            return false;
+        }
+        self.generation += 1;
+        self.loading = false;
+        self.dirty = true;
+        self.last_refresh = Some(at);
+        let (total, other_total) = (self.page.total, self.page.other_total);
+        self.show_rows(rows, total, other_total);
+        true
+    }
+
+    /// After a prefetched page is shown: fetched again when older than the watch interval
+    /// or [`PREFETCH_FRESH_SECS`], else the next page is fetched ahead in turn.
+    pub(super) fn after_prefetch(&mut self) -> Option<Effect> {
+        let fresh = self.watch.map_or(PREFETCH_FRESH_SECS, |w| {
+            i64::try_from(w.as_secs())
+                .unwrap_or(i64::MAX)
+                .min(PREFETCH_FRESH_SECS)
+        });
+        let age = self.last_refresh.map_or(i64::MAX, |at| self.now - at);
+        if age > fresh {
+            self.fetch(false, false)
+        } else {
+            self.prefetch_next()
+        }
     }
 
     fn show_rows(&mut self, rows: Vec<Sharing>, total: Option<u64>, other_total: Option<u64>) {

@@ -273,6 +273,9 @@ impl App {
             return None;
         }
         self.query.offset = Some(next);
+        if self.show_prefetched() {
+            return self.after_prefetch();
+        }
         self.fetch(false, false)
     }
 

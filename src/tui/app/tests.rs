@@ -414,6 +414,7 @@ mod find;
 mod log;
 mod picker;
 mod pivots;
+mod prefetch;
 mod views;
 mod watch;
 mod writes;
