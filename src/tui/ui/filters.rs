@@ -137,7 +137,16 @@ pub fn draw_status_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App)
     if h < 3 {
         return;
     }
-    let r = Rect::new(bar.x + 1.min(screen.width - w), bar.y + 1, w, h);
+    // A filter's picker opens under the filter bar; the sort picker under the sort shown
+    // at the right of the tabs line.
+    let r = match p.target {
+        crate::tui::app::Picking::Sort => {
+            Rect::new(screen.width.saturating_sub(w + 1), bar.y, w, h)
+        }
+        crate::tui::app::Picking::Field(_) => {
+            Rect::new(bar.x + 1.min(screen.width - w), bar.y + 1, w, h)
+        }
+    };
     let block = Block::bordered()
         .title(format!(" {} · Enter sets ", p.target.label()))
         .border_style(t.border)

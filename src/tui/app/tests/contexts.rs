@@ -230,5 +230,11 @@ fn a_cut_message_is_read_whole_in_the_request_log() {
     let footer = screen.lines().last().unwrap();
     assert!(footer.trim_end().ends_with("… (L)"), "{footer}");
     ch(&mut app, 'L');
-    insta::assert_snapshot!("messages_in_log_80x24", fixtures::render(&app, 80, 24));
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        app.update(Msg::Resize(w, h));
+        insta::assert_snapshot!(
+            format!("messages_in_log_{w}x{h}"),
+            fixtures::render(&app, w, h)
+        );
+    }
 }

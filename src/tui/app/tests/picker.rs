@@ -107,3 +107,15 @@ fn the_sort_picker_offers_only_meaningful_keys() {
     let text = fixtures::render(&app, 80, 24);
     assert!(text.contains("size"), "{text}");
 }
+
+/// The sort picker at 80x24 and 200x60 (reviewed: titled "sort by", the key in effect
+/// highlighted, no image formats offered).
+#[test]
+fn sort_picker_snapshots() {
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let mut app = loaded(w, h);
+        ch(&mut app, 's');
+        ch(&mut app, 'n');
+        insta::assert_snapshot!(format!("sort_picker_{w}x{h}"), fixtures::render(&app, w, h));
+    }
+}
