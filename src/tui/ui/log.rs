@@ -1,6 +1,8 @@
 //! The request log (`L`): the session's last requests, newest first, one per line, the
 //! highlighted one's request ID copied by `y`.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -12,7 +14,28 @@ use crate::text::{pad, sanitize, thousands, truncate};
 use crate::tui::app::App;
 use crate::tui::layout;
 
-/// One request as a line: time, method, status, latency, size, attempt, request ID, target.
+/// A request's path and query as the log shows it: the project ID and the service's base
+/// path say nothing here (every call has them), so `/v2/{project}/os-vendor-backup-sharing`
+/// becomes `vbs:` and `/v3/{project}/` `cbr:`, leaving room for what differs: the call
+/// and its query (which page). Other paths (IAM's) stay whole, a project ID in them `…`.
+pub fn short_target(target: &str) -> String {
+    let is_id = |seg: &str| seg.len() == 32 && seg.bytes().all(|b| b.is_ascii_hexdigit());
+    let segs: Vec<&str> = target.split('/').collect();
+    match segs.as_slice() {
+        ["", "v2", p, "os-vendor-backup-sharing", rest @ ..] if is_id(p) => {
+            format!("vbs:{}", rest.join("/"))
+        }
+        ["", "v3", p, rest @ ..] if is_id(p) => format!("cbr:{}", rest.join("/")),
+        _ => segs
+            .iter()
+            .map(|seg| if is_id(seg) { "…" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/"),
+    }
+}
+
+/// One request as a line: time, method, status, latency, size, request ID, target, and
+/// the attempt when it was a retry.
 pub fn line(r: &RequestRecord) -> String {
     let time = Timestamp::from_unix(r.at, 0).display_utc();
     let status = match (r.status, &r.failure) {
@@ -25,30 +48,22 @@ pub fn line(r: &RequestRecord) -> String {
     } else {
         format!("{} kB", thousands(r.bytes as u64 / 1000))
     };
-    // The project ID in every path says nothing here; the query says which page.
-    let target: String = r
-        .target
-        .split('/')
-        .map(|seg| {
-            if seg.len() == 32 && seg.bytes().all(|b| b.is_ascii_hexdigit()) {
-                "…"
-            } else {
-                seg
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/");
+    let target = short_target(&r.target);
     let mut out = format!(
-        "{} {} {} {} {} #{} {} {}",
+        "{} {} {} {} {} {} {}",
         time.get(11..).unwrap_or(&time),
         pad(&r.method, 6),
         pad(&status, 3),
-        pad(&format!("{} ms", r.latency_ms), 8),
-        pad(&bytes, 8),
-        r.attempt,
-        pad(r.request_id.as_deref().unwrap_or("—"), 12),
+        pad(&format!("{} ms", r.latency_ms), 7),
+        pad(&bytes, 6),
+        // Cut to fit 80 columns; `y` copies it whole.
+        pad(r.request_id.as_deref().unwrap_or("—"), 10),
         target
     );
+    // Retries are rare: said after the target rather than in a column of its own.
+    if r.attempt > 1 {
+        let _ = write!(out, " · try {}", r.attempt);
+    }
     if let Some(f) = &r.failure {
         out.push_str(" · ");
         out.push_str(f);
@@ -143,4 +158,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_target;
+
+    #[test]
+    fn targets_lose_what_every_call_has() {
+        let p = "c13f5220dc1949b0b741ea81a7cd5554";
+        assert_eq!(
+            short_target(&format!(
+                "/v2/{p}/os-vendor-backup-sharing/detail?limit=50&offset=50"
+            )),
+            "vbs:detail?limit=50&offset=50"
+        );
+        assert_eq!(
+            short_target(&format!("/v3/{p}/backups/b1/members?limit=100")),
+            "cbr:backups/b1/members?limit=100"
+        );
+        assert_eq!(short_target("/v3/auth/projects"), "/v3/auth/projects");
+        assert_eq!(short_target(&format!("/v3/projects/{p}")), "/v3/projects/…");
+    }
 }

@@ -22,7 +22,7 @@ fn logged() -> App {
             failure: None,
             latency_ms: 40 + i as u64,
             bytes: 12_345,
-            attempt: 1,
+            attempt: if i == 2 { 2 } else { 1 },
             request_id: id.map(str::to_owned),
         });
     }
@@ -54,8 +54,10 @@ fn l_shows_the_requests_newest_first_and_y_copies_a_request_id() {
     assert_eq!(app.view, None);
 }
 
-/// The log at 80x24 and 200x60 (reviewed: time, method, status, latency, size, attempt,
-/// request ID, path and query; the failed one in the error style).
+/// The log at 80x24 and 200x60 (reviewed: time, method, status, latency, size, the
+/// request ID (cut to fit 80 columns; `y` copies it whole), the call and its query with
+/// the project and base path left out, `· try 2` on a retry; the failed one in the error
+/// style).
 #[test]
 fn request_log_snapshots() {
     for (w, h) in [(80u16, 24u16), (200, 60)] {
