@@ -296,6 +296,35 @@ async fn the_owner_walk_overlaps_paging_and_survives_capped_pages() {
     assert_eq!(summary_capped, summary);
 }
 
+/// Many calls at once on a session without a token sign in once: the first call's
+/// exchange is awaited by the others, never repeated by each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_share_one_token_exchange() {
+    let server = start().await;
+    let recipient = recipient(&server);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let c = recipient.clone();
+        calls.spawn(async move {
+            let q = BackupQuery {
+                own_type: Some(OwnType::Shared),
+                limit: Some(5),
+                ..BackupQuery::default()
+            };
+            c.list_backups(&q).await.map(|l| l.page.items.len())
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        assert!(done.unwrap().unwrap() > 0, "a shared backup listed");
+    }
+    assert_eq!(
+        server.token_requests_received(),
+        1,
+        "one sign-in for 16 calls"
+    );
+    assert_eq!(server.requests_received(), 17);
+}
+
 /// Dropping a walk stops it: no request is sent after, however many backups were left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_owner_walk_stops_its_requests() {
