@@ -10,9 +10,7 @@
 //! rest of the walk. Dropping the walk's future cancels every request in flight.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::client::{BackupQuery, CbrClient, OwnType};
@@ -20,8 +18,10 @@ use super::model::{Backup, Member, Page};
 use crate::api::ApiError;
 
 mod pages;
+mod slots;
 
 use pages::{PageAsk, Pages};
+use slots::Slots;
 
 /// Backups asked for per ListBackups page while walking.
 pub const WALK_PAGE: u32 = 1000;
@@ -102,10 +102,10 @@ pub async fn walk_owner_skipping<S: std::hash::BuildHasher>(
         concurrency,
         ..WalkSummary::default()
     };
-    // Requests in flight are capped by the permits; each request is spawned a little ahead
-    // and waits for its permit, so a slot that frees up starts the next request at once
+    // Requests in flight are capped by the slots; each request is spawned a little ahead
+    // and waits for its slot, so a slot that frees up starts the next request at once
     // instead of waiting for this loop to be scheduled.
-    let permits = Arc::new(Semaphore::new(concurrency as usize));
+    let slots = Slots::new(concurrency);
     let ahead = 2 * concurrency as usize;
     let mut pages = Pages::new(FIRST_PAGE, WALK_PAGE);
     // Backups read whose members are still to be asked for, in the order listed.
@@ -115,7 +115,7 @@ pub async fn walk_owner_skipping<S: std::hash::BuildHasher>(
     loop {
         while tasks.len() < ahead {
             let client = client.clone();
-            let gate = Arc::clone(&permits);
+            let slots = slots.clone();
             if let Some(ask) = pages.next(waiting.len()) {
                 let q = BackupQuery {
                     own_type: Some(OwnType::Private),
@@ -124,12 +124,12 @@ pub async fn walk_owner_skipping<S: std::hash::BuildHasher>(
                     ..filters.clone()
                 };
                 tasks.spawn(async move {
-                    let _permit = gate.acquire_owned().await;
+                    let _slot = slots.take().await;
                     Done::Page(ask, client.list_backups(&q).await.map(|l| l.page))
                 });
             } else if let Some((id, backup)) = waiting.pop_front() {
                 tasks.spawn(async move {
-                    let _permit = gate.acquire_owned().await;
+                    let _slot = slots.take().await;
                     let members = client.list_members(&id, None, None).await;
                     Done::Members(Box::new(backup), members.map(|l| l.page.items))
                 });
@@ -159,7 +159,7 @@ pub async fn walk_owner_skipping<S: std::hash::BuildHasher>(
                 }));
             }
             Done::Members(backup, result) => {
-                report(*backup, result, &mut summary, &permits, &mut on);
+                report(*backup, result, &mut summary, &slots, &mut on);
             }
         }
     }
@@ -169,7 +169,7 @@ fn report(
     backup: Backup,
     result: Result<Vec<Member>, ApiError>,
     summary: &mut WalkSummary,
-    permits: &Semaphore,
+    slots: &Slots,
     on: &mut impl FnMut(WalkEvent),
 ) {
     summary.backups += 1;
@@ -185,7 +185,7 @@ fn report(
             summary.failed += 1;
             if matches!(error.status(), Some(429 | 503)) && summary.concurrency > 1 {
                 // The service is pushing back: one request fewer in flight from now on.
-                permits.forget_permits(1);
+                slots.give_up_one();
                 summary.concurrency -= 1;
                 tracing::info!(
                     concurrency = summary.concurrency,
