@@ -5,6 +5,10 @@
 //! (see [`pages`]): over a real network the walk costs one round trip more than its member
 //! calls, not one per page.
 //!
+//! Every backup's members are asked for: a backup record says nothing of its sharing (CBR's
+//! `BackupResp` has no member field), so no backup can be skipped as "not shared".
+//! The walk's time is therefore about (backups / concurrency) round trips.
+//!
 //! A backup whose member list fails is reported with its error, never dropped silently.
 //! An answer of 429 or 503 (after the session's own retries) lowers the concurrency for the
 //! rest of the walk. Dropping the walk's future cancels every request in flight.
