@@ -2,7 +2,7 @@
 //! (ListBackups `own_type=private`, narrowed by the filters CBR supports) and the members
 //! of each, at most `concurrency` requests in flight, reported as they arrive. Member calls
 //! start as soon as the first (small) page of backups is in, while the next pages are read
-//! (see [`pages`]): over a real network the walk costs one round trip more than its member
+//! (see `walk/pages.rs`): over a real network the walk costs one round trip more than its member
 //! calls, not one per page.
 //!
 //! Every backup's members are asked for: a backup record says nothing of its sharing (CBR's
