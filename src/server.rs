@@ -189,6 +189,8 @@ pub(crate) struct Shared {
     pub(crate) cbr: cbr::State,
     /// Requests received so far, of any kind.
     pub(crate) received: AtomicU64,
+    /// `POST …/auth/tokens` requests received so far.
+    pub(crate) token_requests: AtomicU64,
 }
 
 /// A server running on the current tokio runtime; it stops on [`RunningServer::shutdown`]
@@ -235,6 +237,12 @@ impl RunningServer {
     /// tests that something stopped sending.
     pub fn requests_received(&self) -> u64 {
         self.shared.received.load(Ordering::Relaxed)
+    }
+
+    /// How many token requests (`POST /v3/auth/tokens`, answered or not) the server has
+    /// received so far; for tests that concurrent calls share one token exchange.
+    pub fn token_requests_received(&self) -> u64 {
+        self.shared.token_requests.load(Ordering::Relaxed)
     }
 
     /// Answers list calls with at most `max` rows (at most [`MAX_LIMIT`]) whatever `limit`
@@ -301,10 +309,15 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
         faults: faults::FaultQueue::default(),
         stop: stop_rx.clone(),
         received: AtomicU64::new(0),
+        token_requests: AtomicU64::new(0),
     });
     let app = Router::new()
         .fallback(routes::handle)
-        .with_state(Arc::clone(&shared));
+        .with_state(Arc::clone(&shared))
+        .layer(axum::middleware::map_request_with_state(
+            Arc::clone(&shared),
+            count_token_requests,
+        ));
     let listener = drip::DripListener {
         inner: listener,
         stop: stop_rx.clone(),
@@ -326,6 +339,23 @@ pub async fn start(config: ServerConfig) -> io::Result<RunningServer> {
         stop,
         task: Some(task),
     })
+}
+
+/// Counts the token requests before routing (which answers them).
+async fn count_token_requests(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    req: axum::extract::Request,
+) -> axum::extract::Request {
+    if req.method() == axum::http::Method::POST
+        && req
+            .uri()
+            .path()
+            .trim_end_matches('/')
+            .ends_with("/auth/tokens")
+    {
+        shared.token_requests.fetch_add(1, Ordering::Relaxed);
+    }
+    req
 }
 
 /// Runs the server for `vbshare serve`: prints `endpoint`, `project_id`, `access_key`,

@@ -240,6 +240,91 @@ async fn the_owner_walk_finds_every_member_and_reports_failures() {
     assert_eq!(summary.backups, last_read.0, "no backup dropped");
 }
 
+/// Member lists start while backups are still being listed, and a gateway that caps page
+/// sizes makes the walk ask again for what it left out: every backup is read exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_walk_overlaps_paging_and_survives_capped_pages() {
+    use std::collections::HashSet;
+    use vbshare::api::cbr::{WalkEvent, walk_owner};
+    let server = start().await;
+    let owner = owner(&server);
+    let mut members_before_last_page = 0;
+    let mut seen = HashSet::new();
+    let mut last_read = (0, None);
+    let summary = walk_owner(&owner, &BackupQuery::default(), 4, |e| match e {
+        WalkEvent::Backups { read, total } => last_read = (read, total),
+        WalkEvent::Members { backup, .. } => {
+            if last_read.1 != Some(last_read.0) {
+                members_before_last_page += 1;
+            }
+            assert!(seen.insert(backup.id.unwrap()), "a backup read twice");
+        }
+        WalkEvent::Failed { error, .. } => panic!("{error}"),
+    })
+    .await
+    .unwrap();
+    let total = last_read.1.unwrap();
+    assert!(
+        total > 1100,
+        "more backups than the first two pages hold: {total}"
+    );
+    assert_eq!(seen.len() as u64, total);
+    assert!(
+        members_before_last_page >= 100,
+        "member lists waited for the whole list: {members_before_last_page} before it"
+    );
+
+    // A gateway answering at most 70 rows per page.
+    server.cap_limit(70);
+    seen.clear();
+    let mut pages_read = 0;
+    let summary_capped = walk_owner(&owner, &BackupQuery::default(), 4, |e| match e {
+        WalkEvent::Backups { read, total } => {
+            pages_read += 1;
+            last_read = (read, total);
+        }
+        WalkEvent::Members { backup, .. } => {
+            assert!(seen.insert(backup.id.unwrap()), "a backup read twice");
+        }
+        WalkEvent::Failed { error, .. } => panic!("{error}"),
+    })
+    .await
+    .unwrap();
+    assert_eq!(last_read, (total, Some(total)));
+    assert_eq!(seen.len() as u64, total, "every backup, none skipped");
+    assert!(pages_read > total / 70, "{pages_read} pages of at most 70");
+    assert_eq!(summary_capped, summary);
+}
+
+/// Many calls at once on a session without a token sign in once: the first call's
+/// exchange is awaited by the others, never repeated by each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_share_one_token_exchange() {
+    let server = start().await;
+    let recipient = recipient(&server);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let c = recipient.clone();
+        calls.spawn(async move {
+            let q = BackupQuery {
+                own_type: Some(OwnType::Shared),
+                limit: Some(5),
+                ..BackupQuery::default()
+            };
+            c.list_backups(&q).await.map(|l| l.page.items.len())
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        assert!(done.unwrap().unwrap() > 0, "a shared backup listed");
+    }
+    assert_eq!(
+        server.token_requests_received(),
+        1,
+        "one sign-in for 16 calls"
+    );
+    assert_eq!(server.requests_received(), 17);
+}
+
 /// Dropping a walk stops it: no request is sent after, however many backups were left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_owner_walk_stops_its_requests() {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
 use axum::response::Response;
 use vbshare::api::sign::{self, AkSk, SignInput};
@@ -52,6 +53,10 @@ struct Script {
     replies: Arc<Mutex<VecDeque<Reply>>>,
     /// Answers for IAM's /v3/auth/tokens, in order.
     iam: Arc<Mutex<VecDeque<Reply>>>,
+    /// A token answered with 401 "token expired" on every call that carries it.
+    expired_token: Arc<Mutex<Option<String>>>,
+    /// The client address of every request, in order.
+    peers: Arc<Mutex<Vec<std::net::SocketAddr>>>,
 }
 
 impl Script {
@@ -84,7 +89,18 @@ async fn handle(script: Script, req: Request<Body>) -> Response {
         body: body.to_vec(),
     };
     let is_iam = seen.path.starts_with("/v3/");
+    if let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>() {
+        script.peers.lock().unwrap().push(*peer);
+    }
+    let expired = script.expired_token.lock().unwrap().clone();
+    let carries_expired = expired.is_some_and(|t| header(&seen, "x-auth-token") == t);
     script.seen.lock().unwrap().push(seen);
+    if carries_expired {
+        return reply_with(reply(
+            401,
+            r#"{"error_code":"IAM.0066","error_msg":"token expired"}"#,
+        ));
+    }
     let queue = if is_iam { &script.iam } else { &script.replies };
     let r = queue
         .lock()
@@ -92,6 +108,10 @@ async fn handle(script: Script, req: Request<Body>) -> Response {
         .pop_front()
         .unwrap_or_else(|| reply(200, r#"{"shared":[]}"#));
     tokio::time::sleep(r.delay).await;
+    reply_with(r)
+}
+
+fn reply_with(r: Reply) -> Response {
     let mut resp = Response::builder().status(StatusCode::from_u16(r.status).unwrap());
     for (k, v) in &r.headers {
         resp = resp.header(*k, v);
@@ -104,6 +124,7 @@ async fn start(script: &Script) -> String {
     let app = Router::new().fallback(move |req: Request<Body>| handle(s.clone(), req));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
 }
@@ -284,6 +305,86 @@ async fn aksk_requests_carry_a_verifiable_signature() {
     assert_eq!(sign::signature(&input, date, SK), auth.signature);
     assert_ne!(sign::signature(&input, date, "wrong"), auth.signature);
     assert!(seen.headers.get("x-auth-token").is_none());
+}
+
+/// IAM's answer carrying token `tok`.
+fn iam_ok(tok: &str) -> Reply {
+    Reply {
+        status: 201,
+        headers: vec![("x-subject-token", tok.to_owned())],
+        body: r#"{"token":{"expires_at":"2099-01-01T00:00:00.000000Z"}}"#.into(),
+        delay: Duration::ZERO,
+    }
+}
+
+fn password_client(endpoint: &str) -> Client {
+    let auth = Auth::Password(PasswordAuth {
+        auth_url: format!("{endpoint}/v3"),
+        user: "alice".into(),
+        password: Secret::new("pw-1"),
+        domain: "acme".into(),
+    });
+    Client::new(config(endpoint, auth)).unwrap()
+}
+
+/// Calls made at once on a session without a token, then all refused the same expired
+/// token, cause one sign-in and one renewal between them, not one each, and all succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_sign_in_once_and_renew_an_expired_token_once() {
+    let script = Script::default();
+    let endpoint = start(&script).await;
+    script
+        .iam
+        .lock()
+        .unwrap()
+        .extend(["tok-1", "tok-2", "tok-3", "tok-4"].map(iam_ok));
+    let c = password_client(&endpoint);
+    let all_at_once = |c: &Client| {
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let c = c.clone();
+            calls.spawn(async move { c.list(&ListQuery::default()).await });
+        }
+        calls.join_all()
+    };
+    for r in all_at_once(&c).await {
+        r.unwrap();
+    }
+    let iam_calls = |s: &Script| {
+        s.seen()
+            .iter()
+            .filter(|s| s.path == "/v3/auth/tokens")
+            .count()
+    };
+    assert_eq!(iam_calls(&script), 1, "one sign-in for twelve calls");
+
+    // IAM revokes tok-1: every call carrying it is refused.
+    *script.expired_token.lock().unwrap() = Some("tok-1".into());
+    for r in all_at_once(&c).await {
+        r.unwrap();
+    }
+    assert_eq!(iam_calls(&script), 2, "one renewal for twelve refusals");
+    let last = script.vbs_seen();
+    let last = last.last().unwrap();
+    assert_eq!(header(last, "x-auth-token"), "tok-2");
+}
+
+/// Calls reuse the connection of the calls before them (keep-alive), so a session pays
+/// the TCP (and TLS) handshake once per connection, not once per call.
+#[tokio::test]
+async fn calls_reuse_their_connections() {
+    let script = Script::default();
+    let endpoint = start(&script).await;
+    let c = token_client(&endpoint);
+    for _ in 0..10 {
+        c.list(&ListQuery::default()).await.unwrap();
+    }
+    let peers = script.peers.lock().unwrap().clone();
+    assert_eq!(peers.len(), 10);
+    assert!(
+        peers.iter().all(|p| *p == peers[0]),
+        "ten calls over one connection: {peers:?}"
+    );
 }
 
 #[tokio::test]

@@ -112,8 +112,10 @@ impl Session {
         let mut attempt = 0;
         loop {
             let started = Instant::now();
+            // The IAM token this attempt carried, if any.
+            let mut carried = None;
             let result = self
-                .send_once(target, &method, &path, query, body.as_deref())
+                .send_once(target, &method, &path, query, body.as_deref(), &mut carried)
                 .await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             tracing::debug!(
@@ -156,7 +158,7 @@ impl Session {
                         && !is_malformed_url(&s) =>
                 {
                     tracing::info!("401 with an IAM token: renewing it once and retrying");
-                    *self.token.lock().await = None;
+                    self.forget_token(carried.as_ref()).await;
                     renewed = true;
                 }
                 Err(e) if attempt < retries && e.is_retryable() => {
@@ -184,6 +186,17 @@ impl Session {
         capped.mul_f64(0.5 + fastrand::f64() * 0.5)
     }
 
+    /// Drops the cached token if it is still `rejected`: when many calls are refused the
+    /// same expired token at once, the first renews it and the others retry with the
+    /// renewed one instead of each asking IAM again.
+    async fn forget_token(&self, rejected: Option<&Secret>) {
+        let mut cache = self.token.lock().await;
+        if cache.as_ref().map(|t| &t.token) == rejected {
+            *cache = None;
+        }
+    }
+
+    /// Sends one attempt; `carried` is set to the IAM token it carried (password auth).
     async fn send_once(
         &self,
         target: &Target,
@@ -191,6 +204,7 @@ impl Session {
         path: &str,
         query: &str,
         body: Option<&[u8]>,
+        carried: &mut Option<Secret>,
     ) -> Result<Answer, ApiError> {
         let cfg = &self.config;
         let mut url = target.base.clone();
@@ -209,6 +223,7 @@ impl Session {
             Auth::Password(p) => {
                 let token = self.token(p).await?;
                 insert_secret(&mut headers, "x-auth-token", &token)?;
+                *carried = Some(token);
             }
             Auth::AkSk(creds) => {
                 let date = sdk_date(now_unix());
@@ -310,6 +325,8 @@ impl Session {
     }
 
     /// A valid IAM token: the cached one, or a new one from `POST {auth_url}/auth/tokens`.
+    /// The cache stays locked during the exchange, so calls that find no fresh token wait
+    /// for the one exchange in progress rather than each starting their own.
     async fn token(&self, p: &PasswordAuth) -> Result<Secret, ApiError> {
         let mut cache = self.token.lock().await;
         if let Some(t) = cache.as_ref().filter(|t| t.is_fresh()) {
