@@ -1,7 +1,8 @@
 //! An embedded VBS-compatible server for `--demo`, `vbshare serve` and the tests.
 //!
 //! It speaks the five backup-sharing calls under `/v2/{project_id}/os-vendor-backup-sharing`
-//! and IAM's `POST /v3/auth/tokens`, over a deterministic data set from [`seed::generate`],
+//! and IAM's `POST /v3/auth/tokens` and `GET /v3/auth/projects` (the three projects of the
+//! demo world, to any token it issued or the demo key's signature), over a deterministic data set from [`seed::generate`],
 //! with both authentication schemes checked for real and faults on demand. CBR's share
 //! members live beside it under `/v3/{project_id}/`: see [`cbr`].
 //!
@@ -10,7 +11,7 @@
 //! | what | value |
 //! |---|---|
 //! | project | [`DEMO_PROJECT_ID`] |
-//! | access key / secret key | [`DEMO_ACCESS_KEY`] / [`DEMO_SECRET_KEY`] (only for [`DEMO_PROJECT_ID`]) |
+//! | access key / secret key | [`DEMO_ACCESS_KEY`] / [`DEMO_SECRET_KEY`] (for [`DEMO_PROJECT_ID`] and the two partners that own backups, the projects `GET /v3/auth/projects` lists) |
 //! | user / password / domain | [`DEMO_USER`] / [`DEMO_PASSWORD`] / [`DEMO_DOMAIN`] |
 //!
 //! A token (24 h) may be scoped to [`DEMO_PROJECT_ID`] or any of

@@ -163,7 +163,7 @@ fn the_request_log_lists_what_was_sent() {
     tui.send("L");
     let log = tui.wait_for("the request log", |s| s.contains("Requests ·"));
     assert!(
-        log.contains("GET") && log.contains(" 200 ") && log.contains("os-vendor-backup-sharing"),
+        log.contains("GET") && log.contains(" 200 ") && log.contains("vbs:detail?"),
         "{log}"
     );
     tui.send("y");

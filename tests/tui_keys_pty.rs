@@ -78,7 +78,7 @@ const CHECKS: &[Check] = &[
     check("Move", "Enter", Vbs, |t| opens(t, "Enter", "┌ Sharing ")),
     check("Move", "J", Vbs, |t| opens(t, "J", "┌ Raw JSON")),
     check("Query", "t", Vbs, toggles_direction),
-    check("Query", "s", Vbs, cycles_sort),
+    check("Query", "s", Vbs, picks_sort),
     check("Query", "S", Vbs, flips_sort),
     check("Query", "+", Vbs, |t| page_size(t, "+", true)),
     check("Query", "-", Vbs, |t| page_size(t, "-", false)),
@@ -104,6 +104,8 @@ const CHECKS: &[Check] = &[
     check("Change", "e", Vbs, |t| opens(t, "e", "Export every page of")),
     check("Change", "n", Vbs, |t| asks(t, "d", "Cancel sharing ")),
     check("Change", "y", Vbs, dialog_yes_cancels),
+    check("Other", ":", Vbs, |t| opens(t, ":", "eu-de_analytics")),
+    check("Other", "P", Vbs, |t| opens(t, "P", "┌ Switch context")),
     check("Other", "y", Vbs, |t| copies(t, "y", "copied sharing ID")),
     check("Other", "Y", Vbs, |t| copies(t, "Y", "copied backup ID")),
     check("Other", "L", Vbs, |t| opens(t, "L", "┌ Requests")),
@@ -305,11 +307,25 @@ fn sort_of(s: &str) -> String {
         .to_owned()
 }
 
-fn cycles_sort(t: &mut Tui) {
-    let before = sort_of(&rest(t));
+/// `s` opens the sort picker; a letter jumps to a key, Enter sorts by it.
+fn picks_sort(t: &mut Tui) {
     let key = |s: &str| s.split_whitespace().nth(1).map(str::to_owned);
+    assert_eq!(key(&sort_of(&rest(t))).as_deref(), Some("created_at"));
     press(t, "s");
-    t.wait_for("another sort key", |s| key(&sort_of(s)) != key(&before));
+    t.wait_text("sort by · Enter sets");
+    press(t, "n");
+    press(t, "Enter");
+    t.wait_for("the rows sorted by name", |s| {
+        key(&sort_of(s)).as_deref() == Some("name") && !s.contains("sort by · Enter sets")
+    });
+    // Back to the default, for the checks after this one.
+    press(t, "s");
+    t.wait_text("sort by · Enter sets");
+    press(t, "c");
+    press(t, "Enter");
+    t.wait_for("the rows sorted by creation again", |s| {
+        key(&sort_of(s)).as_deref() == Some("created_at")
+    });
 }
 
 fn flips_sort(t: &mut Tui) {

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::request::Parts;
@@ -19,7 +18,7 @@ use crate::api::time::now_unix;
 use crate::server::drip::Peer;
 use crate::server::faults::{self, Fault, Outcome};
 use crate::server::reply::{self, VbsError, api_not_found, auth_refused};
-use crate::server::routes::{pick_fault, read_body};
+use crate::server::routes::{delay, pick_fault, read_body};
 use crate::server::{Shared, auth};
 
 /// The nine calls, with their (decoded) path IDs.
@@ -93,11 +92,7 @@ async fn delay_and_fault(
     parts: &Parts,
     request_id: &str,
 ) -> Option<Response> {
-    let latency = shared.config.latency_ms;
-    if latency > 0 {
-        let jitter = (latency as f64 * 0.2 * fastrand::f64()) as u64;
-        tokio::time::sleep(Duration::from_millis(latency.saturating_add(jitter))).await;
-    }
+    delay(shared).await;
     let fault = match pick_fault(shared, parts) {
         Err(e) => return Some(e.response()),
         Ok(f) => f?,
