@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod filter;
 pub mod lists;
 pub mod model;
 pub mod walk;
@@ -18,6 +19,7 @@ pub use client::{BackupQuery, CbrClient, Listed, OwnType};
 pub use errors::{
     AdviceContext, CbrCall, advice, advice_for, is_not_found_quirk, is_not_found_quirk_parsed,
 };
+pub use filter::{backup_matches, shared_matches};
 pub use model::{
     Backup, Fit, Member, MemberStatus, ObjectType, Page, Vault, parse_backup, parse_backups,
     parse_member, parse_members, parse_vault, parse_vaults, pick_vault,

@@ -438,24 +438,16 @@ fn shared_query(f: &FilterArgs) -> anyhow::Result<BackupQuery> {
     })
 }
 
-/// Whether a row passes the filters applied locally (CBR cannot filter by substring or by
-/// the sharing project): `--name` (case-insensitive substring), `--from-project`,
-/// `--backup-id`.
-fn local_match(f: &FilterArgs, b: &Backup) -> bool {
-    let name_ok = f.name.as_deref().is_none_or(|n| {
-        b.name
-            .as_deref()
-            .is_some_and(|have| have.to_lowercase().contains(&n.to_lowercase()))
-    });
-    let from_ok = f
-        .from_project
-        .as_deref()
-        .is_none_or(|p| b.project_id.as_deref() == Some(p));
-    let id_ok = f
-        .backup_id
-        .as_deref()
-        .is_none_or(|id| b.id.as_deref() == Some(id));
-    name_ok && from_ok && id_ok
+/// The filters applied locally (CBR cannot filter by substring or by the sharing project):
+/// `--name` (case-insensitive substring), `--from-project`, `--backup-id`, applied by
+/// [`crate::api::cbr::shared_matches`], the browser's rule too.
+fn local_filters(f: &FilterArgs) -> crate::api::query::Filters {
+    crate::api::query::Filters {
+        name: f.name.clone().unwrap_or_default(),
+        from_project_id: f.from_project.clone().unwrap_or_default(),
+        backup_id: f.backup_id.clone().unwrap_or_default(),
+        ..crate::api::query::Filters::default()
+    }
 }
 
 fn any_local(f: &FilterArgs) -> bool {
@@ -474,7 +466,11 @@ async fn all_shared(
         ..base.clone()
     };
     let all = crate::api::cbr::lists::all_backups(client, &q).await?;
-    Ok(all.into_iter().filter(|b| local_match(f, b)).collect())
+    let local = local_filters(f);
+    Ok(all
+        .into_iter()
+        .filter(|b| crate::api::cbr::shared_matches(&local, b))
+        .collect())
 }
 
 /// `list --shared-with-me [--member-status S|all]` under CBR: one page (or every page with
@@ -653,6 +649,7 @@ async fn owned(
         resource_id: f.volume_id.clone(),
         ..BackupQuery::default()
     };
+    let local = local_filters(f);
     let mut bar = super::progress::Bar::for_stderr();
     let mut rows: Vec<MemberRow> = Vec::new();
     let mut errors: Vec<(Backup, String)> = Vec::new();
@@ -663,7 +660,7 @@ async fn owned(
             total,
         }),
         WalkEvent::Members { backup, members } => {
-            if !local_match(f, &backup) {
+            if !crate::api::cbr::shared_matches(&local, &backup) {
                 return;
             }
             for m in members {

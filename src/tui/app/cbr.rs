@@ -325,20 +325,16 @@ impl CbrScreen {
                     .backup_id
                     .as_ref()
                     .and_then(|id| self.walk.backups.get(id))
-                    .is_some_and(|b| backup_matches(f, b))
+                    .is_some_and(|b| crate::api::cbr::backup_matches(f, b))
         };
         member_matches(f, r) && backup_ok()
     }
 }
 
-/// Whether a shared backup passes the form's filters (all applied here: CBR cannot filter
-/// by substring or by the sharing project). Name is a case-insensitive substring; the
-/// others are exact (status and AZ ignoring case).
+/// Whether a shared row passes the form's filters (all applied here: CBR cannot filter
+/// by substring or by the sharing project); one rule with the CLI's.
 pub fn shared_matches(f: &Filters, r: &SharedRow) -> bool {
-    backup_matches(f, &r.backup)
-        && (f.from_project_id.is_empty()
-            || r.backup.project_id.as_deref() == Some(f.from_project_id.trim()))
-        && f.to_project_id.is_empty()
+    crate::api::cbr::shared_matches(f, &r.backup)
 }
 
 /// Whether a member row passes the form's filters; "to project" is the member.
@@ -352,21 +348,6 @@ pub fn member_matches(f: &Filters, r: &MemberRow) -> bool {
     let to_ok = f.to_project_id.is_empty()
         || r.member.dest_project_id.as_deref() == Some(f.to_project_id.trim());
     name_ok && backup_ok && to_ok && f.from_project_id.is_empty()
-}
-
-fn backup_matches(f: &Filters, b: &Backup) -> bool {
-    let eq = |want: &str, have: Option<&str>| {
-        want.trim().is_empty() || have.is_some_and(|h| h.eq_ignore_ascii_case(want.trim()))
-    };
-    let name_ok = f.name.trim().is_empty()
-        || b.name
-            .as_deref()
-            .is_some_and(|n| n.to_lowercase().contains(&f.name.trim().to_lowercase()));
-    name_ok
-        && eq(&f.status, b.status.as_deref())
-        && eq(&f.availability_zone, b.resource_az.as_deref())
-        && eq(&f.volume_id, b.resource_id.as_deref())
-        && eq(&f.backup_id, b.id.as_deref())
 }
 
 fn shared_row(backup: Backup, status: &MemberStatus) -> SharedRow {
