@@ -67,8 +67,15 @@ const CHECKS: &[Check] = &[
     check("Move", "Home", Vbs, |t| goes_first(t, "Home")),
     check("Move", "G", Vbs, |t| goes_last(t, "G")),
     check("Move", "End", Vbs, |t| goes_last(t, "End")),
-    check("Move", "PgDn", Vbs, page_down),
-    check("Move", "PgUp", Vbs, page_up),
+    check("Move", "Ctrl-N", Vbs, |t| moves_down(t, "Ctrl-N")),
+    check("Move", "Ctrl-P", Vbs, |t| moves_up(t, "Ctrl-P")),
+    check("Move", "PgDn", Vbs, |t| page_down(t, "PgDn")),
+    check("Move", "Space", Vbs, |t| page_down(t, "Space")),
+    check("Move", "Ctrl-D", Vbs, |t| page_down(t, "Ctrl-D")),
+    check("Move", "Ctrl-F", Vbs, |t| page_down(t, "Ctrl-F")),
+    check("Move", "PgUp", Vbs, |t| page_up(t, "PgUp")),
+    check("Move", "Ctrl-U", Vbs, |t| page_up(t, "Ctrl-U")),
+    check("Move", "Ctrl-B", Vbs, |t| page_up(t, "Ctrl-B")),
     check("Move", "]", Vbs, |t| next_page(t, "]")),
     check("Move", "n", Vbs, |t| next_page(t, "n")),
     check("Move", "→", Vbs, |t| next_page(t, "→")),
@@ -81,8 +88,11 @@ const CHECKS: &[Check] = &[
     check("Query", "s", Vbs, picks_sort),
     check("Query", "S", Vbs, flips_sort),
     check("Query", "+", Vbs, |t| page_size(t, "+", true)),
+    check("Query", "=", Vbs, |t| page_size(t, "=", true)),
     check("Query", "-", Vbs, |t| page_size(t, "-", false)),
-    check("Query", "r", Vbs, refreshes),
+    check("Query", "_", Vbs, |t| page_size(t, "_", false)),
+    check("Query", "r", Vbs, |t| refreshes(t, "r")),
+    check("Query", "F5", Vbs, |t| refreshes(t, "F5")),
     check("Query", "w", Vbs, watches),
     check("Query", "x", Vbs, clears_filters),
     check("Query", "f", Vbs, |t| pivots(t, "f", "⤷ to ")),
@@ -114,6 +124,7 @@ const CHECKS: &[Check] = &[
     check("Other", "<", Vbs, |t| find_step(t, Some("<"))),
     check("Other", "Esc", Vbs, |t| opens(t, "?", "Keys · Esc closes")),
     check("Other", "?", Vbs, |t| opens(t, "?", "Keys · Esc closes")),
+    check("Other", "F1", Vbs, |t| opens(t, "F1", "Keys · Esc closes")),
     check("Other", "Ctrl-Z", Vbs, suspends_and_resumes),
     check("Other", "q", Vbs, |t| quits(t, "q")),
     check("CBR", "2", Cbr, |t| cbr_tab(t, "2", "● 2 Accepted")),
@@ -143,7 +154,15 @@ fn bytes(key: &str) -> &str {
         "↓" => "\x1b[B",
         "→" => "\x1b[C",
         "←" => "\x1b[D",
+        "Space" => " ",
+        "F1" => "\x1bOP",
+        "F5" => "\x1b[15~",
+        "Ctrl-B" => "\x02",
         "Ctrl-C" => "\x03",
+        "Ctrl-D" => "\x04",
+        "Ctrl-F" => "\x06",
+        "Ctrl-N" => "\x0e",
+        "Ctrl-P" => "\x10",
         "Ctrl-U" => "\x15",
         "Ctrl-Z" => "\x1a",
         other => other,
@@ -163,12 +182,13 @@ fn rest(t: &Tui) -> String {
     })
 }
 
-/// The selected line (the whole line: a cut name may repeat).
+/// The selected line of the table (the whole row, as a cut name may repeat; not the
+/// detail pane beside it, whose text follows the clock and the pane's scroll).
 fn selected(s: &str) -> Option<(usize, String)> {
     s.lines()
         .enumerate()
         .find(|(_, l)| l.starts_with('▶'))
-        .map(|(i, l)| (i, l.to_owned()))
+        .map(|(i, l)| (i, l.split(" │ ").next().unwrap_or(l).trim_end().to_owned()))
 }
 
 /// The first row of the table on screen.
@@ -220,21 +240,21 @@ fn goes_last(t: &mut Tui, key: &str) {
     back_to_first(t, first.as_ref());
 }
 
-fn page_down(t: &mut Tui) {
+fn page_down(t: &mut Tui, key: &str) {
     let first = selected(&rest(t));
-    press(t, "PgDn");
+    press(t, key);
     t.wait_for("the selection a screen down", |s| {
         selected(s).is_some_and(|x| x.0 >= 15)
     });
     back_to_first(t, first.as_ref());
 }
 
-fn page_up(t: &mut Tui) {
+fn page_up(t: &mut Tui, key: &str) {
     let first = selected(&rest(t));
     press(t, "G");
     let bottom = t.wait_for("the last row", |s| selected(s).is_some_and(|x| x.0 >= 20));
     let top = top_row(&bottom);
-    press(t, "PgUp");
+    press(t, key);
     t.wait_for("the view a screen up", |s| top_row(s) != top);
     back_to_first(t, first.as_ref());
 }
@@ -360,9 +380,9 @@ fn requests_kept(t: &mut Tui) -> u64 {
     after.split_whitespace().next().unwrap().parse().unwrap()
 }
 
-fn refreshes(t: &mut Tui) {
+fn refreshes(t: &mut Tui, key: &str) {
     let before = requests_kept(t);
-    press(t, "r");
+    press(t, key);
     let mut now = before;
     for _ in 0..100 {
         now = requests_kept(t);

@@ -209,8 +209,12 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         "Move",
         &[
             ("j k ↓ ↑", "next / previous row"),
+            ("Ctrl-N Ctrl-P", "next / previous row"),
             ("g G Home End", "first / last row"),
-            ("PgDn PgUp", "scroll a screen"),
+            ("PgDn Space", "down a screen"),
+            ("Ctrl-D Ctrl-F", "down a screen"),
+            ("PgUp", "up a screen"),
+            ("Ctrl-U Ctrl-B", "up a screen"),
             ("] [ n p → ←", "next / previous page"),
             ("Enter", "sharing detail"),
             ("J", "raw JSON of the sharing"),
@@ -223,8 +227,8 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("t", "shared by me / with me"),
             ("s", "pick the sort key"),
             ("S", "flip sort direction"),
-            ("+ -", "bigger / smaller pages"),
-            ("r", "refresh / retry"),
+            ("+ = - _", "bigger / smaller pages"),
+            ("r F5", "refresh / retry"),
             ("w", "watch: auto-refresh"),
             ("x", "clear all filters"),
             ("f", "pivot: partner project"),
@@ -269,7 +273,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("L", "request log (y: its ID)"),
             ("F > <", "find in page, next/prev"),
             ("Esc", "close view, hide error"),
-            ("?", "this help"),
+            ("? F1", "this help"),
             ("q Ctrl-C", "quit"),
             ("Ctrl-Z", "suspend (fg resumes)"),
         ],
@@ -292,6 +296,71 @@ mod tests {
                 assert!(crate::text::width(k) <= 14, "{k}");
             }
         }
+    }
+
+    /// How the help writes a key.
+    fn help_name(key: &KeyEvent) -> String {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && let KeyCode::Char(c) = key.code
+        {
+            return format!("Ctrl-{}", c.to_ascii_uppercase());
+        }
+        match key.code {
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        }
+    }
+
+    /// The help lists every key the table answers to (so the help, which the key pty test
+    /// walks, is the whole list).
+    #[test]
+    fn the_help_lists_every_key() {
+        let listed: Vec<&str> = HELP
+            .iter()
+            .flat_map(|(_, keys)| keys.iter().flat_map(|(k, _)| k.split_whitespace()))
+            .collect();
+        let mut keys: Vec<KeyEvent> = (' '..='~').map(|c| k(KeyCode::Char(c))).collect();
+        keys.extend(('a'..='z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+        keys.extend((1..=12).map(|n| k(KeyCode::F(n))));
+        keys.extend(
+            [
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::Left,
+                KeyCode::Right,
+                KeyCode::Home,
+                KeyCode::End,
+                KeyCode::PageUp,
+                KeyCode::PageDown,
+                KeyCode::Tab,
+                KeyCode::BackTab,
+                KeyCode::Backspace,
+                KeyCode::Enter,
+                KeyCode::Esc,
+                KeyCode::Delete,
+                KeyCode::Insert,
+            ]
+            .map(k),
+        );
+        let missing: Vec<String> = keys
+            .iter()
+            .filter(|key| table_action(key).is_some())
+            .map(help_name)
+            .filter(|name| !listed.contains(&name.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys missing from the help: {missing:?}"
+        );
     }
 
     #[test]
