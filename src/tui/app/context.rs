@@ -120,8 +120,8 @@ impl App {
     }
 
     /// The new context is signed in: start over in it, keeping what the user chose to
-    /// look at (service, direction, filters, sort, page size, watch mode) but not the
-    /// pivots, which name the old context's projects, nor the page.
+    /// look at (service, direction or CBR tab, filters, sort, page size, watch mode) but
+    /// not the pivots, which name the old context's projects, nor the page.
     fn switched(&mut self, to: SwitchedTo) -> Option<Effect> {
         let mut initial = self.query.clone();
         initial.offset = Some(0);
@@ -148,6 +148,10 @@ impl App {
         fresh.exports_started = self.exports_started;
         fresh.messages = std::mem::take(&mut self.messages);
         fresh.focus = Focus::Table;
+        // CBR's tab and order are part of what the user looks at, like VBS's direction.
+        fresh.cbr.tab = self.cbr.tab;
+        fresh.cbr.last_with_me = self.cbr.last_with_me;
+        fresh.cbr.sort = self.cbr.sort;
         fresh.notice = Some(format!("switched to {}", fresh.header.context_label()));
         *self = fresh;
         self.start()

@@ -238,3 +238,30 @@ fn a_cut_message_is_read_whole_in_the_request_log() {
         );
     }
 }
+
+/// Under CBR the tab stays: switching while on Shared by me walks the new project's
+/// backups.
+#[test]
+fn a_switch_keeps_the_cbr_tab() {
+    let mut app = App::new(&super::cbr::cbr_options(), NOW);
+    app.update(Msg::Resize(80, 24));
+    let _ = app.start();
+    app.contexts_available = true;
+    ch(&mut app, 't');
+    assert_eq!(app.cbr.tab, CbrTab::ByMe);
+    let effect = app.update(Msg::Context(Box::new(ContextNews::Switched(Ok(Box::new(
+        SwitchedTo {
+            header: app.header.clone(),
+            cbr_available: true,
+            request_log: None,
+        },
+    ))))));
+    assert_eq!(app.cbr.tab, CbrTab::ByMe);
+    assert!(
+        matches!(
+            effect,
+            Some(Effect::Cbr(crate::tui::msg::CbrEffect::Walk { .. }))
+        ),
+        "{effect:?}"
+    );
+}
