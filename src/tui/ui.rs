@@ -124,6 +124,24 @@ pub fn buffer_text(buf: &Buffer) -> String {
 
 /// The frame of a full-screen view about the selected sharing: bordered, themed, and
 /// titled `{label} {sharing id}`.
+/// Clears `r` and draws a bordered overlay box there with `title` on top and `keys` at
+/// the bottom; returns the area inside it, one blank column in from each side.
+pub fn overlay(frame: &mut Frame, r: Rect, title: String, keys: &'static str, app: &App) -> Rect {
+    let block = Block::bordered()
+        .title(title)
+        .title_bottom(keys)
+        .border_style(app.theme.border)
+        .title_style(app.theme.title);
+    let inner = block.inner(r);
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(block, r);
+    Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
 pub fn view_block(app: &App, label: &str) -> Block<'static> {
     let id = app.selected_id().unwrap_or("—");
     Block::bordered()

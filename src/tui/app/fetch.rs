@@ -123,23 +123,26 @@ impl App {
         if listed { self.prefetch_next() } else { None }
     }
 
-    /// The page after the one on screen, when there is one and nothing else is going on:
-    /// fetched ahead so `]` shows it at once. Never while typing in the filter form.
-    fn prefetch_next(&mut self) -> Option<Effect> {
-        if self.is_cbr() || self.loading || self.focus == Focus::Form || self.superseded() {
-            return None;
-        }
+    /// The offset of the page after the one wanted, when there is one (by the total, or
+    /// before it is known, by a full page).
+    pub(super) fn next_offset(&self) -> Option<u64> {
         let size = u64::from(self.page_size());
         let next = self.offset() + size;
         let more = match self.known_total() {
             Some(total) => next < total,
             None => self.page.rows.len() as u64 >= size,
         };
-        if !more {
+        more.then_some(next)
+    }
+
+    /// The page after the one on screen, when there is one and nothing else is going on:
+    /// fetched ahead so `]` shows it at once. Never while typing in the filter form.
+    fn prefetch_next(&mut self) -> Option<Effect> {
+        if self.is_cbr() || self.loading || self.focus == Focus::Form || self.superseded() {
             return None;
         }
         let mut query = self.query.clone();
-        query.offset = Some(next);
+        query.offset = Some(self.next_offset()?);
         if self.prefetch.as_ref().is_some_and(|(q, _)| *q == query) {
             return None;
         }

@@ -263,16 +263,7 @@ impl App {
     }
 
     fn next_page(&mut self) -> Option<Effect> {
-        let size = u64::from(self.page_size());
-        let next = self.offset() + size;
-        let more = match self.known_total() {
-            Some(total) => next < total,
-            None => self.page.rows.len() as u64 >= size,
-        };
-        if !more {
-            return None;
-        }
-        self.query.offset = Some(next);
+        self.query.offset = Some(self.next_offset()?);
         if self.show_prefetched() {
             return self.after_prefetch();
         }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::table::{Rows, columns_of, draw_rows};
 use crate::schema::View;
@@ -168,19 +168,13 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App) {
         w,
         h,
     );
-    let block = Block::bordered()
-        .title(title(p))
-        .title_bottom(" ↑↓ choose · Enter accept · Esc cancel ")
-        .border_style(t.border)
-        .title_style(t.title);
-    let inner = block.inner(r);
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
-    frame.render_widget(Clear, r);
-    frame.render_widget(block, r);
+    let inner = super::overlay(
+        frame,
+        r,
+        title(p),
+        " ↑↓ choose · Enter accept · Esc cancel ",
+        app,
+    );
     let cols = usize::from(inner.width);
     let mut lines = Vec::new();
     match (&p.vaults, &p.error) {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::text::{pad, sanitize, truncate, width};
 use crate::tui::app::App;
@@ -90,19 +90,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         w,
         h,
     );
-    let block = Block::bordered()
-        .title(" Switch context ")
-        .title_bottom(" ↑↓ choose · Enter switch · Esc close ")
-        .border_style(t.border)
-        .title_style(t.title);
-    let inner = block.inner(r);
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
-    frame.render_widget(Clear, r);
-    frame.render_widget(block, r);
+    let inner = super::overlay(
+        frame,
+        r,
+        " Switch context ".to_owned(),
+        " ↑↓ choose · Enter switch · Esc close ",
+        app,
+    );
     let rows = usize::from(inner.height).max(1);
     let at = lines
         .iter()

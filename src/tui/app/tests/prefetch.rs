@@ -13,18 +13,22 @@ fn prefetch_of(e: Option<Effect>) -> ListQuery {
     }
 }
 
+/// Answers the App's query with the first `n` rows of `total`; what the App does next.
+fn answered(app: &mut App, n: u64, total: u64) -> Option<Effect> {
+    let generation = app.generation;
+    app.update(Msg::Fetched(Box::new(FetchResult {
+        generation,
+        list: Ok(page(0, n)),
+        count: Some(Ok(total)),
+        other_count: None,
+        latency: Duration::from_millis(42),
+    })))
+}
+
 /// A loaded first page whose answer asked for the second page ahead.
 fn shown() -> (App, ListQuery) {
     let mut app = fixtures::app(80, 24);
-    let generation = app.generation;
-    let effect = app.update(Msg::Fetched(Box::new(FetchResult {
-        generation,
-        list: Ok(page(0, 50)),
-        count: Some(Ok(1234)),
-        other_count: None,
-        latency: Duration::from_millis(42),
-    })));
-    let next = prefetch_of(effect);
+    let next = prefetch_of(answered(&mut app, 50, 1234));
     (app, next)
 }
 
@@ -105,23 +109,8 @@ fn nothing_is_fetched_ahead_while_typing_or_on_the_last_page() {
     let mut app = fixtures::app(80, 24);
     ch(&mut app, '/');
     ch(&mut app, 'x');
-    let generation = app.generation;
-    let effect = app.update(Msg::Fetched(Box::new(FetchResult {
-        generation,
-        list: Ok(page(0, 50)),
-        count: Some(Ok(1234)),
-        other_count: None,
-        latency: Duration::from_millis(42),
-    })));
-    assert_eq!(effect, None, "typing in the form");
+    assert_eq!(answered(&mut app, 50, 1234), None, "typing in the form");
     let mut app = fixtures::app(80, 24);
-    let generation = app.generation;
-    let effect = app.update(Msg::Fetched(Box::new(FetchResult {
-        generation,
-        list: Ok(page(0, 30)),
-        count: Some(Ok(30)),
-        other_count: None,
-        latency: Duration::from_millis(42),
-    })));
+    let effect = answered(&mut app, 30, 30);
     assert_eq!(effect, None, "no page after the last");
 }
