@@ -35,6 +35,8 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// First retry delay; each further retry doubles it (with jitter).
     pub retry_base: Duration,
+    /// Requests a walk over many pages (`list --all`, an export) may have in flight.
+    pub concurrency: u32,
     /// Why the service cannot be used where the settings point (VBS in a region that only
     /// has CBR): every call fails with this message instead of being sent.
     pub not_offered: Option<String>,
@@ -58,6 +60,7 @@ impl ClientConfig {
             proxies: Proxies::default(),
             max_body_bytes: DEFAULT_MAX_BODY,
             retry_base: Duration::from_millis(250),
+            concurrency: crate::config::DEFAULT_CONCURRENCY,
             not_offered: None,
         }
     }
@@ -108,6 +111,16 @@ impl Client {
     /// The project whose sharings are listed.
     pub fn project_id(&self) -> &str {
         self.inner.session.project_id()
+    }
+
+    /// How many requests a walk over many pages may have in flight.
+    pub fn concurrency(&self) -> u32 {
+        self.inner.session.config.concurrency
+    }
+
+    /// The first delay before a request is retried.
+    pub fn retry_base(&self) -> Duration {
+        self.inner.session.config.retry_base
     }
 
     /// The `host[:port]` of the endpoint.
