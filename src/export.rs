@@ -166,8 +166,11 @@ pub async fn export_all<W: Write>(
     let mut fruitless: u64 = 0;
     while let Some(walk) = pages.as_mut().filter(|_| !page.rows.is_empty()) {
         let written = summary.rows;
-        let mut current = HashSet::with_capacity(page.rows.len());
-        for s in &page.rows {
+        // The page's rows go as they are written, before the next page is parsed.
+        let rows = std::mem::take(&mut page.rows);
+        let end = page.offset + rows.len() as u64;
+        let mut current = HashSet::with_capacity(rows.len());
+        for s in rows {
             let id = s.id.clone().unwrap_or_default();
             // Every ID of this page is remembered, repeated ones too, so that a server
             // answering the same page again and again finds nothing new on any of them.
@@ -179,7 +182,7 @@ pub async fn export_all<W: Write>(
                 summary.duplicates_skipped += 1;
                 continue;
             }
-            writer.row(out, s)?;
+            writer.row(out, &s)?;
             summary.rows += 1;
             summary.unparsed_fields += s.unparsed_fields() as u64;
         }
@@ -203,9 +206,12 @@ pub async fn export_all<W: Write>(
         };
         if fruitless >= STALL_PAGES {
             // The server's page size, not ours: a gateway may cap `limit`.
-            let offset = page.offset + page.rows.len() as u64;
-            tracing::warn!(offset, pages = fruitless, "no new rows; export stopped");
-            summary.stalled_at = Some(offset);
+            tracing::warn!(
+                offset = end,
+                pages = fruitless,
+                "no new rows; export stopped"
+            );
+            summary.stalled_at = Some(end);
             break;
         }
         let next = walk.next().await;

@@ -66,6 +66,15 @@ impl ClientConfig {
     }
 }
 
+/// A list answer as received, not parsed yet (see [`Client::list_unparsed`]).
+#[derive(Clone, Debug)]
+pub struct ListAnswer {
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The body exactly as received.
+    pub body: String,
+}
+
 /// A VBS backup-sharing client; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -135,12 +144,26 @@ impl Client {
 
     /// Lists one page, also returning the body exactly as received.
     pub async fn list_with_body(&self, q: &ListQuery) -> Result<(Vec<Sharing>, String), ApiError> {
+        let a = self.list_unparsed(q).await?;
+        let list = self.parse_list(&a)?;
+        Ok((list, a.body))
+    }
+
+    /// Lists one page without parsing it yet: a walk holds pages fetched ahead this way,
+    /// at the size of their text, and parses each when its turn comes ([`Self::parse_list`]).
+    pub async fn list_unparsed(&self, q: &ListQuery) -> Result<ListAnswer, ApiError> {
         let a = self
             .call(Method::GET, "/detail", &q.canonical_query(), None)
             .await?;
-        let list =
-            model::parse_list(&a.body).map_err(|source| self.body_error(a.status, source))?;
-        Ok((list, a.body))
+        Ok(ListAnswer {
+            status: a.status,
+            body: a.body,
+        })
+    }
+
+    /// The sharings of a list answer.
+    pub fn parse_list(&self, a: &ListAnswer) -> Result<Vec<Sharing>, ApiError> {
+        model::parse_list(&a.body).map_err(|source| self.body_error(a.status, source))
     }
 
     /// Counts the sharings matching `f`.

@@ -3,8 +3,9 @@
 //!
 //! Offsets step by the page length the server actually answered (a gateway may cap
 //! `limit`), learnt from the first page. At most `concurrency` pages are asked for at once
-//! and a finished page waits only for those before it, so memory is bounded by the pages in
-//! flight. A page of another length than the step (the end of the set, or a set that shifted)
+//! and a finished page waits only for those before it, held as the text received and parsed
+//! only when its turn comes: memory is bounded by the pages in flight, at the size of their
+//! text. A page of another length than the step (the end of the set, or a set that shifted)
 //! makes the pages asked for after it worthless: they are dropped and the walk goes on from
 //! where that page ended, one step at a time again.
 //!
@@ -18,7 +19,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiError, Client, ListQuery, Sharing};
+use crate::api::{ApiError, Client, ListAnswer, ListQuery, Sharing};
 
 /// Answers of 429 or 503 in a row after which a walk gives up.
 pub const MAX_THROTTLED: u32 = 6;
@@ -26,7 +27,9 @@ pub const MAX_THROTTLED: u32 = 6;
 /// The longest pause after a throttled page.
 const MAX_PAUSE: Duration = Duration::from_secs(10);
 
-type Fetch = JoinHandle<Result<Vec<Sharing>, ApiError>>;
+/// A page being fetched; its answer is parsed only when its turn comes, so a page fetched
+/// ahead costs the size of its text.
+type Fetch = JoinHandle<Result<ListAnswer, ApiError>>;
 
 /// One page as written: where it started and its rows.
 #[derive(Debug)]
@@ -90,8 +93,10 @@ impl Pages {
                 continue;
             };
             match joined(fetch.await) {
-                Ok(rows) => {
+                Ok(answer) => {
                     self.throttled = 0;
+                    let rows = self.client.parse_list(&answer)?;
+                    drop(answer);
                     let got = rows.len() as u64;
                     self.expected = offset + got;
                     if got != self.step {
@@ -154,7 +159,7 @@ impl Pages {
                 offset: Some(offset),
                 ..(*query).clone()
             };
-            client.list(&q).await
+            client.list_unparsed(&q).await
         })
     }
 
@@ -189,8 +194,8 @@ impl Drop for Pages {
 
 /// A page task's result; a task that panicked passes its panic on.
 fn joined(
-    r: Result<Result<Vec<Sharing>, ApiError>, tokio::task::JoinError>,
-) -> Result<Vec<Sharing>, ApiError> {
+    r: Result<Result<ListAnswer, ApiError>, tokio::task::JoinError>,
+) -> Result<ListAnswer, ApiError> {
     match r {
         Ok(r) => r,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
