@@ -216,7 +216,7 @@ pub async fn export_all<W: Write>(
         }
         let next = walk.next().await;
         summary.concurrency = walk.concurrency();
-        summary.throttled = walk.throttled_total;
+        summary.throttled = walk.throttled();
         page = next?;
     }
     // Stop the pages still in flight before asking for the count again.
