@@ -24,10 +24,10 @@ WAN_SHARINGS=${WAN_SHARINGS:-100000} # ~50,000 rows
 WAN_LATENCIES=${WAN_LATENCIES:-0 20 50 100}
 BASELINE_BIN=${BASELINE_BIN:-}
 WORK=$(mktemp -d)
-PIDS=()
 
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Servers started in command substitutions ($(serve …)) note their PIDs in a file.
+    [ -f "$WORK/pids" ] && while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$WORK/pids"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,7 +51,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 serve() { # sharings [latency-ms] -> prints endpoint
     local port; port=$(free_port)
     "$BIN" serve --listen "127.0.0.1:$port" --sharings "$1" --latency-ms "${2:-0}" >"$WORK/serve-$port.out" 2>&1 &
-    PIDS+=($!)
+    echo $! >>"$WORK/pids"
     for _ in $(seq 100); do
         grep -q '^domain:' "$WORK/serve-$port.out" 2>/dev/null && break
         sleep 0.1
