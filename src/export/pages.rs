@@ -6,19 +6,18 @@
 //! and a finished page waits only for those before it, held as the text received and parsed
 //! only when its turn comes: memory is bounded by the pages in flight, at the size of their
 //! text. A page of another length than the step (the end of the set, or a set that shifted)
-//! makes the pages asked for after it worthless: they are dropped (which cancels them) and
-//! the walk goes on from where that page ended.
+//! makes the pages asked for after it worthless: they are cancelled and the walk goes on
+//! from where that page ended.
 //!
 //! A page answered 429 or 503 (after the session's own retries) is asked for again after
 //! a pause, and the concurrency is lowered by one for the rest of the walk: the service is
 //! pushing back. After [`MAX_THROTTLED`] such answers in a row the error is returned.
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
+
+use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, ListAnswer, ListQuery, Sharing};
 
@@ -28,25 +27,11 @@ pub const MAX_THROTTLED: u32 = 6;
 /// The longest pause after a throttled page.
 const MAX_PAUSE: Duration = Duration::from_secs(10);
 
-/// A page being fetched, polled by the walk's own task (so that its text is allocated and
-/// freed on one thread); its answer is parsed only when its turn comes, so a page fetched
-/// ahead costs the size of its text.
-type Fetch = Pin<Box<dyn Future<Output = Result<ListAnswer, ApiError>> + Send>>;
-
-/// A page asked for: still being fetched, or answered and waiting for its turn.
-enum Slot {
-    Fetching(Fetch),
-    Answered(Result<ListAnswer, ApiError>),
-}
-
-impl std::fmt::Debug for Slot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Slot::Fetching(_) => "Fetching",
-            Slot::Answered(_) => "Answered",
-        })
-    }
-}
+/// A page being fetched, on its own task so that its body keeps arriving while the walk
+/// parses and writes the pages before it (polling it on the walk's task instead saves about
+/// 1 MB of peak RSS over 100,000 rows but halves the speed-up at 0 ms latency); its answer
+/// is parsed only when its turn comes, so a page fetched ahead costs the size of its text.
+type Fetch = JoinHandle<Result<ListAnswer, ApiError>>;
 
 /// One page as written: where it started and its rows.
 #[derive(Debug)]
@@ -68,7 +53,7 @@ pub struct Pages {
     /// Where the next page to hand back must start.
     expected: u64,
     /// Pages asked for and not yet handed back, in offset order.
-    in_flight: VecDeque<(u64, Slot)>,
+    in_flight: VecDeque<(u64, Fetch)>,
     /// Offsets at or past this are asked for only one at a time (the total from `count`).
     end: Option<u64>,
     concurrency: u32,
@@ -110,8 +95,11 @@ impl Pages {
     pub async fn next(&mut self) -> Result<Page, ApiError> {
         loop {
             self.fill();
-            let (offset, answer) = self.front().await;
-            match answer {
+            let Some((offset, fetch)) = self.in_flight.pop_front() else {
+                // `fill` always leaves one page in flight.
+                continue;
+            };
+            match joined(fetch.await) {
                 Ok(answer) => {
                     self.throttled = 0;
                     let rows = self.client.parse_list(&answer)?;
@@ -141,7 +129,7 @@ impl Pages {
                     tracing::info!(offset, pause_ms = pause.as_millis() as u64, error = %e, "asking for the page again");
                     tokio::time::sleep(pause).await;
                     let again = self.fetch(offset);
-                    self.in_flight.push_front((offset, Slot::Fetching(again)));
+                    self.in_flight.push_front((offset, again));
                 }
                 Err(e) => return Err(e),
             }
@@ -158,7 +146,7 @@ impl Pages {
             }
             let offset = self.next;
             let fetch = self.fetch(offset);
-            self.in_flight.push_back((offset, Slot::Fetching(fetch)));
+            self.in_flight.push_back((offset, fetch));
             self.next += self.step;
             if past_end {
                 break;
@@ -173,42 +161,13 @@ impl Pages {
 
     fn fetch(&self, offset: u64) -> Fetch {
         let (client, query) = (self.client.clone(), self.query.clone());
-        Box::pin(async move {
+        tokio::spawn(async move {
             let q = ListQuery {
                 offset: Some(offset),
                 ..(*query).clone()
             };
             client.list_unparsed(&q).await
         })
-    }
-
-    /// The first page in flight once it is answered, every page in flight moving on
-    /// meanwhile (`fill` leaves at least one).
-    async fn front(&mut self) -> (u64, Result<ListAnswer, ApiError>) {
-        std::future::poll_fn(|cx| {
-            for (_, slot) in &mut self.in_flight {
-                if let Slot::Fetching(fetch) = slot
-                    && let Poll::Ready(answer) = fetch.as_mut().poll(cx)
-                {
-                    *slot = Slot::Answered(answer);
-                }
-            }
-            match self.in_flight.pop_front() {
-                Some((offset, Slot::Answered(answer))) => Poll::Ready((offset, answer)),
-                Some(fetching) => {
-                    self.in_flight.push_front(fetching);
-                    Poll::Pending
-                }
-                None => Poll::Ready((
-                    self.expected,
-                    Err(ApiError::Other {
-                        host: String::new(),
-                        detail: "no page in flight".into(),
-                    }),
-                )),
-            }
-        })
-        .await
     }
 
     /// How long to wait before asking for a throttled page again: what the server said,
@@ -226,8 +185,31 @@ impl Pages {
         .min(MAX_PAUSE)
     }
 
-    /// Forgets the pages in flight (a dropped request is cancelled).
     fn drop_in_flight(&mut self) {
-        self.in_flight.clear();
+        for (_, fetch) in self.in_flight.drain(..) {
+            fetch.abort();
+        }
+    }
+}
+
+impl Drop for Pages {
+    /// A walk that ends (or is dropped, as a cancelled export is) stops what it asked for.
+    fn drop(&mut self) {
+        self.drop_in_flight();
+    }
+}
+
+/// A page task's result; a task that panicked passes its panic on.
+fn joined(
+    r: Result<Result<ListAnswer, ApiError>, tokio::task::JoinError>,
+) -> Result<ListAnswer, ApiError> {
+    match r {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Only `Drop` aborts, and nothing is awaited after it.
+        Err(e) => Err(ApiError::Other {
+            host: String::new(),
+            detail: e.to_string(),
+        }),
     }
 }
