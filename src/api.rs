@@ -19,7 +19,7 @@ pub mod time;
 pub mod transport;
 
 pub use auth::{Auth, PasswordAuth, Secret};
-pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY};
+pub use client::{Client, ClientConfig, DEFAULT_MAX_BODY, ListAnswer};
 pub use error::ApiError;
 pub use model::{Backup, Sharing};
 pub use query::{CountQuery, Filters, ListQuery, SortDir, SortKey};

@@ -1117,6 +1117,7 @@ impl Settings {
         let mut c = ClientConfig::new(&self.endpoint, &self.project_id, self.auth.clone());
         c.timeout = self.timeout;
         c.max_retries = self.retries;
+        c.concurrency = self.concurrency;
         c.trust = Trust {
             system: true,
             cert_file: self.ssl_cert_file.clone(),

@@ -11,6 +11,10 @@
 //! and the walk ends when the rows written reach the count (when `count` answered at the
 //! start), on an empty page, or after [`STALL_PAGES`] pages in a row that brought no new
 //! row (a server that ignores `offset`), which [`Summary::consistency_warning`] reports.
+//!
+//! Over a real network the round trip, not the parse, bounds a walk: the count and the
+//! first page are asked for together, and the pages after it up to the client's
+//! concurrency at a time, written strictly in order ([`pages`]).
 
 use std::collections::HashSet;
 use std::io::{self, Write};
@@ -18,6 +22,10 @@ use std::io::{self, Write};
 use crate::api::{ApiError, Client, Filters, ListQuery, Sharing, SortDir, SortKey};
 use crate::output::csv;
 use crate::output::safe::{Sink, json_for_terminal};
+
+pub mod pages;
+
+use pages::{Page, Pages};
 
 /// Rows per request when walking every page (the server's maximum).
 pub const PAGE_SIZE: u32 = 1000;
@@ -60,6 +68,10 @@ pub struct Summary {
     pub stalled_at: Option<u64>,
     /// Fields of the rows written that could not be read (written as sent).
     pub unparsed_fields: u64,
+    /// Pages in flight at the end (lower than the client's concurrency after throttling).
+    pub concurrency: u32,
+    /// Pages answered 429 or 503 and asked for again.
+    pub throttled: u64,
 }
 
 impl Summary {
@@ -106,7 +118,10 @@ pub enum ExportError {
 }
 
 /// Walks every page of `filters` sorted by `sort`, writing each row to `out` (which is
-/// `sink`) as it arrives, and calling `progress` after each page.
+/// `sink`) in order as it arrives, and calling `progress` after each page.
+///
+/// The count and the first page are asked for together; the pages after it are fetched
+/// up to the client's [`Client::concurrency`] at a time (see [`pages`]).
 pub async fn export_all<W: Write>(
     client: &Client,
     filters: &Filters,
@@ -116,8 +131,18 @@ pub async fn export_all<W: Write>(
     out: &mut W,
     mut progress: impl FnMut(Progress),
 ) -> Result<Summary, ExportError> {
+    let query = ListQuery {
+        filters: filters.clone(),
+        sort_key: Some(sort.0),
+        sort_dir: Some(sort.1),
+        limit: Some(PAGE_SIZE),
+        offset: Some(0),
+    };
+    let (total, first) = tokio::join!(client.count(filters), client.list(&query));
+    let first = first?;
     let mut summary = Summary {
-        total_before: client.count(filters).await.ok(),
+        total_before: total.ok(),
+        concurrency: client.concurrency().max(1),
         ..Summary::default()
     };
     progress(Progress {
@@ -127,27 +152,25 @@ pub async fn export_all<W: Write>(
     });
     let mut writer = RowWriter::new(format, sink);
     writer.begin(out)?;
+    let mut pages = (!first.is_empty()).then(|| {
+        let step = first.len() as u64;
+        Pages::new(client, query, step, summary.total_before)
+    });
+    let mut page = Page {
+        offset: 0,
+        rows: first,
+    };
     // IDs of the previous and current page: enough to catch rows that a shift brings back,
     // while memory stays bounded by two pages.
     let mut previous: HashSet<String> = HashSet::new();
-    let mut offset: u64 = 0;
     let mut fruitless: u64 = 0;
-    loop {
-        let q = ListQuery {
-            filters: filters.clone(),
-            sort_key: Some(sort.0),
-            sort_dir: Some(sort.1),
-            limit: Some(PAGE_SIZE),
-            offset: Some(offset),
-        };
-        let page = client.list(&q).await?;
-        if page.is_empty() {
-            break;
-        }
-        let got = page.len() as u64;
+    while let Some(walk) = pages.as_mut().filter(|_| !page.rows.is_empty()) {
         let written = summary.rows;
-        let mut current = HashSet::with_capacity(page.len());
-        for s in &page {
+        // The page's rows go as they are written, before the next page is parsed.
+        let rows = std::mem::take(&mut page.rows);
+        let end = page.offset + rows.len() as u64;
+        let mut current = HashSet::with_capacity(rows.len());
+        for s in rows {
             let id = s.id.clone().unwrap_or_default();
             // Every ID of this page is remembered, repeated ones too, so that a server
             // answering the same page again and again finds nothing new on any of them.
@@ -159,13 +182,11 @@ pub async fn export_all<W: Write>(
                 summary.duplicates_skipped += 1;
                 continue;
             }
-            writer.row(out, s)?;
+            writer.row(out, &s)?;
             summary.rows += 1;
             summary.unparsed_fields += s.unparsed_fields() as u64;
         }
         summary.pages += 1;
-        // The server's page size, not ours: a gateway may cap `limit`.
-        offset += got;
         previous = current;
         progress(Progress {
             pages: summary.pages,
@@ -184,11 +205,22 @@ pub async fn export_all<W: Write>(
             0
         };
         if fruitless >= STALL_PAGES {
-            tracing::warn!(offset, pages = fruitless, "no new rows; export stopped");
-            summary.stalled_at = Some(offset);
+            // The server's page size, not ours: a gateway may cap `limit`.
+            tracing::warn!(
+                offset = end,
+                pages = fruitless,
+                "no new rows; export stopped"
+            );
+            summary.stalled_at = Some(end);
             break;
         }
+        let next = walk.next().await;
+        summary.concurrency = walk.concurrency();
+        summary.throttled = walk.throttled();
+        page = next?;
     }
+    // Stop the pages still in flight before asking for the count again.
+    drop(pages);
     writer.end(out)?;
     out.flush()?;
     summary.total_after = client.count(filters).await.ok();

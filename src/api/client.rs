@@ -35,6 +35,8 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// First retry delay; each further retry doubles it (with jitter).
     pub retry_base: Duration,
+    /// Requests a walk over many pages (`list --all`, an export) may have in flight.
+    pub concurrency: u32,
     /// Why the service cannot be used where the settings point (VBS in a region that only
     /// has CBR): every call fails with this message instead of being sent.
     pub not_offered: Option<String>,
@@ -58,9 +60,19 @@ impl ClientConfig {
             proxies: Proxies::default(),
             max_body_bytes: DEFAULT_MAX_BODY,
             retry_base: Duration::from_millis(250),
+            concurrency: crate::config::DEFAULT_CONCURRENCY,
             not_offered: None,
         }
     }
+}
+
+/// A list answer as received, not parsed yet (see [`Client::list_unparsed`]).
+#[derive(Clone, Debug)]
+pub struct ListAnswer {
+    /// The HTTP status (a 2xx).
+    pub status: u16,
+    /// The body exactly as received.
+    pub body: String,
 }
 
 /// A VBS backup-sharing client; cheap to clone.
@@ -110,6 +122,16 @@ impl Client {
         self.inner.session.project_id()
     }
 
+    /// How many requests a walk over many pages may have in flight.
+    pub fn concurrency(&self) -> u32 {
+        self.inner.session.config.concurrency
+    }
+
+    /// The first delay before a request is retried.
+    pub fn retry_base(&self) -> Duration {
+        self.inner.session.config.retry_base
+    }
+
     /// The `host[:port]` of the endpoint.
     pub fn host(&self) -> &str {
         &self.inner.target.host
@@ -122,12 +144,26 @@ impl Client {
 
     /// Lists one page, also returning the body exactly as received.
     pub async fn list_with_body(&self, q: &ListQuery) -> Result<(Vec<Sharing>, String), ApiError> {
+        let a = self.list_unparsed(q).await?;
+        let list = self.parse_list(&a)?;
+        Ok((list, a.body))
+    }
+
+    /// Lists one page without parsing it yet: a walk holds pages fetched ahead this way,
+    /// at the size of their text, and parses each when its turn comes ([`Self::parse_list`]).
+    pub async fn list_unparsed(&self, q: &ListQuery) -> Result<ListAnswer, ApiError> {
         let a = self
             .call(Method::GET, "/detail", &q.canonical_query(), None)
             .await?;
-        let list =
-            model::parse_list(&a.body).map_err(|source| self.body_error(a.status, source))?;
-        Ok((list, a.body))
+        Ok(ListAnswer {
+            status: a.status,
+            body: a.body,
+        })
+    }
+
+    /// The sharings of a list answer.
+    pub fn parse_list(&self, a: &ListAnswer) -> Result<Vec<Sharing>, ApiError> {
+        model::parse_list(&a.body).map_err(|source| self.body_error(a.status, source))
     }
 
     /// Counts the sharings matching `f`.

@@ -36,6 +36,7 @@ use serde_json::value::RawValue;
 use super::time::Timestamp;
 
 mod lenient;
+mod list;
 
 /// The backup statuses VBS documents, in the order the UI cycles through them.
 pub const STATUSES: [&str; 6] = [
@@ -59,11 +60,16 @@ pub struct Sharing {
     pub backup_id: Option<String>,
     pub from_project_id: Option<String>,
     pub to_project_id: Option<String>,
+    #[serde(deserialize_with = "lenient::timestamp_or_null")]
     pub created_at: Option<Timestamp>,
+    #[serde(deserialize_with = "lenient::timestamp_or_null")]
     pub updated_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::timestamp_or_null"
+    )]
     pub deleted_at: Option<Timestamp>,
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -94,8 +100,11 @@ pub struct Backup {
     pub container: Option<String>,
     pub description: Option<String>,
     pub fail_reason: Option<String>,
+    #[serde(deserialize_with = "lenient::timestamp_or_null")]
     pub created_at: Option<Timestamp>,
+    #[serde(deserialize_with = "lenient::timestamp_or_null")]
     pub updated_at: Option<Timestamp>,
+    #[serde(deserialize_with = "lenient::timestamp_or_null")]
     pub data_timestamp: Option<Timestamp>,
     pub object_count: Option<u64>,
     pub is_incremental: Option<bool>,
@@ -375,22 +384,12 @@ fn envelope<'a>(body: &'a str) -> Result<&'a RawValue, BodyError> {
     env.shared.ok_or(BodyError::MissingField("shared"))
 }
 
-/// Parses a list or share answer: `{"shared": [Sharing, …]}`.
+/// Parses a list or share answer: `{"shared": [Sharing, …]}`, in one pass over the body.
 pub fn parse_list(body: &str) -> Result<Vec<Sharing>, BodyError> {
-    let shared = envelope(body)?;
-    let items: Vec<&RawValue> = serde_json::from_str(shared.get()).map_err(|_| {
-        BodyError::Shape(format!(
-            "\"shared\" should be a list, found {}",
-            json_kind(shared.get())
-        ))
-    })?;
-    let rows = items
-        .into_iter()
-        .enumerate()
-        .map(|(index, raw)| {
-            Sharing::from_raw(raw).map_err(|source| BodyError::Item { index, source })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    if body.trim().is_empty() {
+        return Err(BodyError::Empty);
+    }
+    let rows = list::parse(body)?;
     log_unparsed(&rows);
     Ok(rows)
 }

@@ -292,7 +292,10 @@ impl Session {
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large());
         }
-        let mut buf = Vec::new();
+        // Sized by the announced length (at most the cap), so a page is not copied as it
+        // grows; the text is taken as is when it is UTF-8, as it nearly always is.
+        let announced = resp.content_length().map_or(0, |n| n as usize);
+        let mut buf = Vec::with_capacity(announced);
         while let Some(chunk) = resp
             .chunk()
             .await
@@ -303,7 +306,8 @@ impl Session {
             }
             buf.extend_from_slice(&chunk);
         }
-        let body = String::from_utf8_lossy(&buf).into_owned();
+        let body = String::from_utf8(buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         if (200..300).contains(&status) {
             return Ok(Answer {
                 status,

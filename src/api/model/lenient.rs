@@ -16,7 +16,7 @@ use super::{Backup, BackupField, Field, Sharing, SharingField, Unparsed};
 use crate::api::time::Timestamp;
 
 /// A member name, borrowed from the input unless it had escapes.
-struct Key<'de>(Cow<'de, str>);
+pub(super) struct Key<'de>(pub(super) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -84,6 +84,36 @@ pub(super) fn object_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<B
         }
         fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Backup>, D::Error> {
             d.deserialize_map(Obj).map(Some)
+        }
+    }
+    d.deserialize_option(Opt)
+}
+
+/// The strict reading of a timestamp or `null`, without copying the text first.
+pub(super) fn timestamp_or_null<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Timestamp>, D::Error> {
+    struct Text;
+    impl Visitor<'_> for Text {
+        type Value = Timestamp;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a timestamp")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
+            Timestamp::parse(v).map_err(E::custom)
+        }
+    }
+    struct Opt;
+    impl<'de> Visitor<'de> for Opt {
+        type Value = Option<Timestamp>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a timestamp or null")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<Timestamp>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Timestamp>, D::Error> {
+            d.deserialize_str(Text).map(Some)
         }
     }
     d.deserialize_option(Opt)

@@ -354,3 +354,43 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn one_pass_keeps_each_records_text_and_reads_the_envelope_as_json_does() {
+    // Pretty-printed, members around the list, an escaped key, a record the strict reading
+    // refuses between two it accepts.
+    let a = "{\n      \"id\" : \"a\",\n      \"backup\": {\"name\": \"x\\\"y\"}\n    }";
+    let b = r#"{"id":"b","backup":{"size":"ten"}}"#;
+    let c = r#"{"id":"c","created_at":"2017-08-10T12:25:40.480424"}"#;
+    let body = format!(
+        "\r\n {{ \"count\": 3, \"other\": [1, {{\"shared\": 5}}],\n  \"sh\\u0061red\" : [\n    {a} ,{b},\t{c}\n  ], \"z\": null }} \n"
+    );
+    let rows = parse_list(&body).unwrap();
+    let raw: Vec<&str> = rows.iter().map(|r| &*r.raw).collect();
+    assert_eq!(raw, [a, b, c]);
+    assert_eq!(rows[0].name(), "x\"y");
+    assert_eq!(unparsed_raw(&rows[1], BackupField::Size), Some("\"ten\""));
+    assert_eq!(rows[2].created_at.as_ref().unwrap().nanos, 480_424_000);
+
+    assert!(matches!(
+        parse_list(r#"{"shared":null}"#),
+        Err(BodyError::MissingField("shared"))
+    ));
+    assert!(parse_list(r#"{"shared":[],"shared":[]}"#).is_err());
+    for broken in [
+        r#"{"shared":[]} x"#,
+        r#"{"shared":[] "#,
+        r#"{"shared":[{"id":"a"} {"id":"b"}]}"#,
+        r#"{"shared":[{"id":"a"},]}"#,
+        r"{shared:[]}",
+        r#"{"shared" []}"#,
+    ] {
+        assert!(
+            matches!(parse_list(broken), Err(BodyError::NotJson(_))),
+            "{broken}: {:?}",
+            parse_list(broken)
+        );
+    }
+    let e = parse_list("[1]").unwrap_err();
+    assert!(e.to_string().contains("found a list"), "{e}");
+}
