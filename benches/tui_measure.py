@@ -67,10 +67,37 @@ class Term:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, needle: str, limit: float = 20.0) -> float:
+    def wait_raw(self, needle: bytes, limit: float = 20.0) -> float:
+        """When `needle` arrives in the bytes written after this call, timed by its read.
+        Nothing is fed to the (slow, Python) emulator until then, so no read waits on it;
+        the bytes are fed afterwards."""
+        pending, deadline = b"", time.monotonic() + limit
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.0005)
+            if not ready:
+                continue
+            data = os.read(self.fd, 65536)
+            at = time.monotonic()
+            if b"\x1b[6n" in data:
+                os.write(self.fd, b"\x1b[1;1R")
+            pending += data
+            if needle in pending:
+                self.stream.feed(pending)
+                return at
+        raise SystemExit(f"timed out waiting for {needle!r}")
+
+    def footer(self) -> str:
+        row = self.screen.buffer[ROWS - 1]
+        return "".join(row[x].data for x in range(COLS))
+
+    def wait_for(self, needle: str, limit: float = 20.0, footer: bool = False) -> float:
+        """When `needle` first shows (in the footer only, with `footer`: checking one line
+        after every read is cheap, so the arrival time is not delayed by rendering the
+        whole emulated screen in Python between reads)."""
+        look = self.footer if footer else self.text
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            if needle in self.text():
+            if needle in look():
                 return self.read_at
             self.pump(0.001)
         raise SystemExit(f"timed out waiting for {needle!r}; screen:\n{self.text()}")
@@ -98,18 +125,24 @@ def main() -> int:
     debounce = int(debounce_ms) / 1000
     t = Term([binary, "--endpoint", endpoint, "--project-id", project,
               "--debounce-ms", debounce_ms])
-    first = t.wait_for("rows 1–50 of") - t.started
+    first = t.wait_for("rows 1–50 of", footer=True) - t.started
 
     samples, requests, own = [], [], []
     t.send(b"/")
     t.wait_for("name")
     for i in range(12):
         name, count = names[i % len(names)]
+        # Let the previous edit's frames land, so only this edit's bytes are read below.
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            t.pump(0.05)
         t.send(b"\x15")  # Ctrl-U clears the field
         for ch in name.encode():
             t.send(bytes([ch]))
         last_key = time.monotonic()
-        shown = t.wait_for(f"of {thousands(count)}")
+        # The footer's new total ("… of 245 · page 1/5"), as its bytes arrive: ratatui
+        # rewrites the cells from the first changed one, the number and what follows.
+        shown = t.wait_raw(f"{thousands(count)} ·".encode())
         elapsed = shown - last_key - debounce
         footer = t.screen.display[-1]
         latency = re.search(r"· (\d+) ms", footer)

@@ -34,14 +34,14 @@ def one(binary, endpoint, project, user, password, domain):
     for k in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_AUTH_TOKEN"):
         os.environ.pop(k, None)
     t = Term([binary, "--endpoint", endpoint, "--project-id", project])
-    first = t.wait_for("rows 1–50 of") - t.started
+    first = t.wait_for("rows 1–50 of", footer=True) - t.started
     # Read the page for a second: the next one is fetched ahead meanwhile.
     end = time.monotonic() + 1.0
     while time.monotonic() < end:
         t.pump(0.05)
     pressed = time.monotonic()
     t.send(b"]")
-    shown = t.wait_for("rows 51–100 of")
+    shown = t.wait_for("rows 51–100 of", footer=True)
     t.send(b"q")
     os.waitpid(t.pid, 0)
     return first, shown - pressed

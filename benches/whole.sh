@@ -48,9 +48,9 @@ BIN="$ROOT/target/release/vbshare"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-serve() { # sharings [latency-ms] -> prints endpoint
+serve() { # sharings [latency-ms [more serve options…]] -> prints endpoint
     local port; port=$(free_port)
-    "$BIN" serve --listen "127.0.0.1:$port" --sharings "$1" --latency-ms "${2:-0}" >"$WORK/serve-$port.out" 2>&1 &
+    "$BIN" serve --listen "127.0.0.1:$port" --sharings "$1" --latency-ms "${2:-0}" "${@:3}" >"$WORK/serve-$port.out" 2>&1 &
     echo $! >>"$WORK/pids"
     for _ in $(seq 100); do
         grep -q '^domain:' "$WORK/serve-$port.out" 2>/dev/null && break
@@ -149,6 +149,17 @@ NAMES=()
 for n in prod qa staging dev; do NAMES+=("$n=$("$BIN" --endpoint "$SMALL" --project-id "$PROJECT" count --name "$n")"); done
 "$PY" "$ROOT/benches/tui_measure.py" "$BIN" "$SMALL" "$PROJECT" 200 "$IDLE_SECS" "${NAMES[@]}" >"$OUT/tui.json"
 
+echo "== the browser over a slow link: L = 100 ms, signed in with a password" >&2
+SLOW=$(serve 2000 100)
+"$PY" "$ROOT/benches/tui_wan.py" "$BIN" "$SLOW" "$PROJECT" demo demo-password demo-domain 7 >"$OUT/tui_wan.json"
+
+echo "== the CBR owner walk: the members of 1,000 backups, L = 50 ms" >&2
+WALK=$(serve 2000 50 --cbr-backups 1000)
+walk="--endpoint $WALK --cbr-endpoint $WALK --project-id $PROJECT --service cbr"
+"$PY" "$MEASURE" "$OUT/walk.json" 3 0 \
+    "c4=$BIN $walk --concurrency 4 count" \
+    "c8=$BIN $walk --concurrency 8 count"
+
 SIZE=$(stat -c %s "$BIN")
 "$PY" - "$OUT" "$ROWS" "$ROWS_SMALL" "$SIZE" "$WAN_LATENCIES" <<'EOF'
 import json, sys
@@ -181,6 +192,11 @@ print(f"| … of which vbshare's own time | {t['own_ms']:.1f} ms | < 10 ms |")
 print(f"| browser: CPU over {t['idle_secs']:.0f} idle seconds | {t['idle_cpu_s']:.2f} s | 0.0 s |")
 print(f"| browser: peak RSS | {t['peak_rss_kb'] / 1024:.1f} MB | |")
 print(f"| release binary | {size / 1e6:.1f} MB | < 15 MB |")
+tw, wk = load("tui_wan"), load("walk")
+print(f"| browser, L = 100 ms, password: start to first full page | {tw['first_page_ms']:.0f} ms | <= 3 round trips + 30 ms |")
+print(f"| browser, L = 100 ms: `]` onto the page fetched ahead, on screen | {tw['next_page_ms']:.1f} ms | <= 16 ms |")
+print(f"| CBR owner walk, 1,000 backups, L = 50 ms, `--concurrency 4` | {wk['c4']['median']:.2f} s | <= 14 s |")
+print(f"| … `--concurrency 8` | {wk['c8']['median']:.2f} s | <= 7.5 s |")
 print()
 base = "baseline" in load(f"wan-{latencies[0]}")
 print("| L | rows | `list --all` | `--concurrency 1` | speed-up | " + ("baseline | " if base else "") + "curl | vs curl |")
