@@ -48,7 +48,9 @@ impl App {
     }
 
     fn switch_blocked(&self) -> Option<&'static str> {
-        if self.export.is_some() {
+        if self.switching.is_some() {
+            Some("a switch is in progress")
+        } else if self.export.is_some() {
             Some("an export is running (Esc stops it)")
         } else if self.writing.is_some() || self.cbr.writing.is_some() {
             Some("a change is being sent")

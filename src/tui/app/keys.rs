@@ -104,6 +104,19 @@ impl App {
 
     fn act(&mut self, action: Action) -> Option<Effect> {
         use Action as A;
+        // While another context signs in, nothing is started in this one: the switch
+        // would leave it behind.
+        if self.switching.is_some()
+            && matches!(
+                action,
+                A::Share | A::CancelSharing | A::CancelBackup | A::Export | A::Accept | A::Reject
+            )
+        {
+            self.notice =
+                Some("switching context: changes and exports wait until it is done".into());
+            self.dirty = true;
+            return None;
+        }
         if let Taken::Done(effect) = self.act_service(action) {
             return effect.map(|e| *e);
         }

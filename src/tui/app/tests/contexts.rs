@@ -76,6 +76,31 @@ fn the_picker_opens_on_the_current_context_and_switches_to_the_chosen_one() {
     assert_eq!(app.page.rows.len(), 50);
 }
 
+/// While a switch signs in, the picker and the keys that change or export wait.
+#[test]
+fn nothing_starts_while_a_switch_signs_in() {
+    let mut app = picking();
+    ch(&mut app, 'k');
+    key(&mut app, KeyCode::Enter);
+    assert!(app.switching.is_some());
+    for c in ['d', 'D', 'a', 'e'] {
+        assert_eq!(ch(&mut app, c), None, "{c}");
+        assert!(app.dialog.is_none(), "{c} opened a dialog");
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("switching context: changes and exports wait until it is done")
+        );
+    }
+    assert_eq!(ch(&mut app, ':'), None);
+    assert!(app.context_picker.is_none());
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap()
+            .contains("a switch is in progress")
+    );
+}
+
 #[test]
 fn a_failed_switch_keeps_the_context_and_says_why() {
     let mut app = picking();
