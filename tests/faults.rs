@@ -411,15 +411,21 @@ async fn serve_raw(mut stream: TcpStream, raw: Raw) {
     let _ = stream.shutdown().await;
 }
 
-fn closed_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
+/// A loopback port that refuses connections: bound but never listening, and held for as
+/// long as the socket lives, so no other case's server can take it meanwhile (a port
+/// merely freed again could be, and then "connection refused" met a healthy server).
+fn closed_port() -> (SocketAddr, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    (socket.local_addr().unwrap(), socket)
 }
 
 /// Runs one case; returns what went wrong, if anything, and a line for the log.
 async fn run_case(c: Case) -> Result<String, String> {
     let home = tempfile::tempdir().unwrap();
     let mut server = None;
+    // The refusing port's socket, held until the case ends.
+    let mut held = None;
     let endpoint = match c.target {
         Target::Server(f) => {
             let s = start_server().await;
@@ -436,7 +442,11 @@ async fn run_case(c: Case) -> Result<String, String> {
             server = Some(s);
             e
         }
-        Target::Closed => format!("http://{}", closed_port()),
+        Target::Closed => {
+            let (addr, socket) = closed_port();
+            held = Some(socket);
+            format!("http://{addr}")
+        }
         // A first label over DNS's 63 characters: the resolver library refuses it before
         // sending any query, so the test sends nothing beyond this machine.
         Target::Unresolvable => format!("http://{UNRESOLVABLE}"),
@@ -482,7 +492,7 @@ async fn run_case(c: Case) -> Result<String, String> {
     })
     .await
     .unwrap();
-    drop(server);
+    drop((server, held));
     check(&c, &out, took)
 }
 

@@ -46,10 +46,12 @@ async fn https_vbs_test(dir: &Path) -> (u16, std::path::PathBuf) {
     (tls::https_server(pki.server).await.port(), ca)
 }
 
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
+/// A loopback port that refuses connections, and the socket that holds it (bound, never
+/// listening) so that no server another test starts can take it while it is used.
+fn closed_port() -> (u16, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    (socket.local_addr().unwrap().port(), socket)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,13 +59,14 @@ async fn https_goes_through_the_proxy_by_connect_and_lowercase_wins() {
     let home = tempfile::tempdir().unwrap();
     let (port, ca) = https_vbs_test(home.path()).await;
     let good = proxy::start(Mode::Open).await;
+    let (closed, _held) = closed_port();
     let mut c = vbshare(home.path(), &format!("https://vbs.test:{port}"));
     c.arg("--ca-cert")
         .arg(&ca)
         .args(["list", "-o", "json"])
         // Both spellings set: the lowercase one is used, as curl does.
         .env("https_proxy", good.url())
-        .env("HTTPS_PROXY", format!("http://127.0.0.1:{}", closed_port()));
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{closed}"));
     let out = run(c).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "{\"shared\":[]}\n");
@@ -172,7 +175,8 @@ async fn proxy_failures_are_named_as_proxy_failures_without_credentials() {
     .await;
     let refusing = proxy::start(Mode::RefuseTunnels).await;
     let with_creds = |pw: &str| format!("http://alice:{pw}@{}", guarded.addr);
-    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let (closed_at, _held) = closed_port();
+    let closed = format!("http://127.0.0.1:{closed_at}");
     let cases: Vec<(&str, String, Option<&[&str]>)> = vec![
         (
             "407 without credentials",
@@ -236,7 +240,8 @@ async fn proxy_failures_are_named_as_proxy_failures_without_credentials() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_and_loopback_are_reached_directly_whatever_the_proxy() {
     let home = tempfile::tempdir().unwrap();
-    let dead = format!("http://127.0.0.1:{}", closed_port());
+    let (dead_at, _held) = closed_port();
+    let dead = format!("http://127.0.0.1:{dead_at}");
     let mut c = cli::vbshare(home.path());
     c.args(["--demo", "count"])
         .env("HTTP_PROXY", &dead)
