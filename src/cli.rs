@@ -740,10 +740,7 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 /// The `--status` values given, checked against `service`'s statuses: a usage error's text
 /// when one is not the service's, or when VBS is given more than one.
 pub fn check_statuses(statuses: &[String], service: SharingService) -> Result<(), String> {
-    let (known, name): (&[&str], &str) = match service {
-        SharingService::Vbs => (&crate::api::model::STATUSES, "VBS"),
-        SharingService::Cbr => (&crate::api::cbr::model::BACKUP_STATUSES, "CBR"),
-    };
+    let (known, name) = (service.backup_statuses(), service.label());
     if let Some(bad) = statuses.iter().find(|s| !known.contains(&s.as_str())) {
         return Err(format!(
             "--status {bad:?} is not a {name} backup status: use one of {}",

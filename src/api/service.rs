@@ -29,6 +29,23 @@ impl SharingService {
         }
     }
 
+    /// The name people write: `VBS`, `CBR` (the browser's header, messages).
+    pub fn label(self) -> &'static str {
+        match self {
+            SharingService::Vbs => "VBS",
+            SharingService::Cbr => "CBR",
+        }
+    }
+
+    /// The backup statuses the service documents: what `--status` and the browser's
+    /// status picker accept.
+    pub fn backup_statuses(self) -> &'static [&'static str] {
+        match self {
+            SharingService::Vbs => &super::model::STATUSES,
+            SharingService::Cbr => &super::cbr::model::BACKUP_STATUSES,
+        }
+    }
+
     /// The region table's entry for this service's hosts.
     pub fn hosts(self) -> Service {
         match self {

@@ -48,12 +48,11 @@ impl App {
     /// documents, or the zones seen in the rows held (and the one set now).
     fn choices(&self, field: Field) -> Vec<String> {
         let mut values: Vec<String> = if field == Field::Status {
-            let statuses: &[&'static str] = if self.is_cbr() {
-                &crate::api::cbr::model::BACKUP_STATUSES
-            } else {
-                &crate::api::model::STATUSES
-            };
-            statuses.iter().map(|s| (*s).to_owned()).collect()
+            self.service
+                .backup_statuses()
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
         } else {
             let mut seen: Vec<String> = if self.is_cbr() {
                 self.cbr

@@ -56,7 +56,7 @@ fn header_line(app: &App, cols: usize) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" vbshare", t.title),
         Span::raw(" "),
-        Span::styled(if app.is_cbr() { " CBR " } else { " VBS " }, t.tab_active),
+        Span::styled(format!(" {} ", app.service.label()), t.tab_active),
     ];
     for badge in badges {
         spans.push(Span::raw(" "));
