@@ -75,6 +75,18 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// A note when the server throttled the walk (429 or 503): how many pages were asked
+    /// for again and the concurrency it ended with, so a slow run is explained.
+    pub fn throttle_note(&self, asked: u32) -> Option<String> {
+        (self.throttled > 0).then(|| {
+            format!(
+                "note: the server throttled {} page request(s) (429/503); they were asked for \
+                 again, with {} in flight instead of {asked} for the rest of the run",
+                self.throttled, self.concurrency
+            )
+        })
+    }
+
     /// A warning when the set changed while it was paged, `None` when it was stable.
     pub fn consistency_warning(&self) -> Option<String> {
         let changed_total = match (self.total_before, self.total_after) {
@@ -431,6 +443,27 @@ mod tests {
         );
         assert!(tty.contains("'=cmd|' /C calc'!A0") && tty.contains("\\x1b]0;x\\x07"));
         assert!(!tty.contains(['\u{1b}', '\u{202e}', '\u{9b}']), "{tty}");
+    }
+
+    #[test]
+    fn a_throttled_walk_says_so() {
+        let calm = Summary {
+            concurrency: 4,
+            ..Summary::default()
+        };
+        assert_eq!(calm.throttle_note(4), None);
+        let throttled = Summary {
+            concurrency: 2,
+            throttled: 3,
+            ..Summary::default()
+        };
+        assert_eq!(
+            throttled.throttle_note(4).as_deref(),
+            Some(
+                "note: the server throttled 3 page request(s) (429/503); they were asked for \
+                 again, with 2 in flight instead of 4 for the rest of the run"
+            )
+        );
     }
 
     #[test]

@@ -827,7 +827,7 @@ async fn list_owned(
             }
             doc.list("errors")?;
             for (b, e) in &errors {
-                doc.item(&serde_json::json!({"backup_id": b.id, "error": e}).to_string())?;
+                doc.item(&crate::schema::cbr::FailedBackup::json(b.id.as_deref(), e))?;
             }
             doc.finish()?;
         }

@@ -199,6 +199,9 @@ async fn list_all(
     if let Some(w) = summary.consistency_warning() {
         eprintln!("{w}");
     }
+    if let Some(note) = summary.throttle_note(client.concurrency()) {
+        eprintln!("{note}");
+    }
     if let Some(note) = output::unparsed_note_for(summary.unparsed_fields) {
         eprintln!("{note}");
     }

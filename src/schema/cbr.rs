@@ -261,6 +261,25 @@ static CSV: &[CsvField<VaultRow>] = &[
     },
 ];
 
+/// A backup of the owner walk whose members could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedBackup {
+    /// Its ID, as the server sent it.
+    pub backup_id: Option<String>,
+    /// How the browser names it (its name, else its ID).
+    pub label: String,
+    /// Why its members could not be read.
+    pub error: String,
+}
+
+impl FailedBackup {
+    /// `{"backup_id": …, "error": …}`: an element of `-o json`'s `errors` list, the same from
+    /// `list` and from the browser's export.
+    pub fn json(backup_id: Option<&str>, error: &str) -> String {
+        serde_json::json!({"backup_id": backup_id, "error": error}).to_string()
+    }
+}
+
 /// A member of one of this project's backups, as listed to the owner.
 #[derive(Clone, Debug)]
 pub struct MemberRow {

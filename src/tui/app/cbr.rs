@@ -160,8 +160,8 @@ pub struct Walk {
     pub total: Option<u64>,
     /// Backups that have at least one member.
     pub shared: u64,
-    /// Backups whose members could not be read: name or ID, and why.
-    pub failed: Vec<(String, String)>,
+    /// Backups whose members could not be read.
+    pub failed: Vec<crate::schema::cbr::FailedBackup>,
     /// A walk is running.
     pub running: bool,
     /// The walk went through every backup.
@@ -1017,10 +1017,11 @@ impl App {
                 }
             }
             WalkEvent::Failed { backup, error } => {
-                w.failed.push((
-                    label(backup.name.as_deref(), backup.id.as_deref()),
-                    error.to_string(),
-                ));
+                w.failed.push(crate::schema::cbr::FailedBackup {
+                    label: label(backup.name.as_deref(), backup.id.as_deref()),
+                    backup_id: backup.id.clone(),
+                    error: error.to_string(),
+                });
             }
         }
         // New rows show at once; the selection stays where it is.

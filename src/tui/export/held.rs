@@ -37,7 +37,7 @@ pub enum HeldRows {
         /// The member rows.
         rows: Arc<[MemberRow]>,
         /// Backups whose members could not be read: name or ID, and why.
-        errors: Arc<[(String, String)]>,
+        errors: Arc<[crate::schema::cbr::FailedBackup]>,
     },
 }
 
@@ -164,10 +164,12 @@ pub fn write_rows<W: Write>(
                 }
                 doc.item(&r.element_json())?;
             }
-            // The walk keeps a failed backup's name (or ID) as shown, not its ID.
             doc.list("errors")?;
-            for (backup, error) in errors.iter() {
-                doc.item(&serde_json::json!({"backup": backup, "error": error}).to_string())?;
+            for f in errors.iter() {
+                doc.item(&crate::schema::cbr::FailedBackup::json(
+                    f.backup_id.as_deref(),
+                    &f.error,
+                ))?;
             }
             doc.finish()?;
             true

@@ -357,7 +357,11 @@ mod cbr {
             rows: rows.into(),
             errors: errors
                 .iter()
-                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .map(|(id, why)| crate::schema::cbr::FailedBackup {
+                    backup_id: Some((*id).to_owned()),
+                    label: format!("label of {id}"),
+                    error: (*why).to_owned(),
+                })
                 .collect(),
         }
     }
@@ -456,7 +460,7 @@ mod cbr {
             held_job(
                 &path,
                 FileFormat::Json,
-                members(&[("big-db", "503 service unavailable")]),
+                members(&[("b-big-db", "503 service unavailable")]),
             ),
         )
         .await;
@@ -473,7 +477,8 @@ mod cbr {
         assert_eq!(list[0]["member"]["vault_id"], "v-aa");
         assert_eq!(
             v["errors"],
-            serde_json::json!([{"backup": "big-db", "error": "503 service unavailable"}])
+            serde_json::json!([{"backup_id": "b-big-db", "error": "503 service unavailable"}]),
+            "failed backups by ID, as the CLI's -o json names them"
         );
 
         // The members as CSV: the member schema's columns.

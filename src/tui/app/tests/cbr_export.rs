@@ -250,7 +250,11 @@ fn shared_by_me_exports_the_walks_rows_and_says_what_it_has_not_read() {
     );
     assert!(rows.iter().all(|r| r.backup_json.is_some()), "for -o json");
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].0, "own-102");
+    assert_eq!(errors[0].label, "own-102");
+    assert!(
+        errors[0].backup_id.is_some(),
+        "the JSON names it by ID, as the CLI does"
+    );
     app.update(Msg::Export {
         id,
         event: Box::new(ExportEvent::Cancelled),
