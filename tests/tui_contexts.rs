@@ -133,6 +133,31 @@ secret_key = "{DEMO_SECRET_KEY}"
         tui.send(":");
         let picker = tui.wait_for("beta's picker", |s| s.contains("cannot list"));
         assert!(picker.contains("● beta"), "{picker}");
+        // Back to alpha (k from beta), then one of the projects its IAM lists: the same
+        // profile and server, another project (as --project-id would give).
+        tui.send("k");
+        tui.send("\r");
+        tui.wait_for("alpha again", |s| {
+            s.lines().next().is_some_and(|h| h.contains("alpha"))
+                && total(footer(s)) == Some(total_one)
+        });
+        tui.send(":");
+        tui.wait_for("alpha's picker with IAM's projects", |s| {
+            s.contains("eu-de_finance")
+        });
+        tui.send("G"); // the last entry: eu-de_finance, by name
+        tui.send("\r");
+        let finance = tui.wait_for("alpha on eu-de_finance", |s| {
+            s.lines()
+                .next()
+                .is_some_and(|h| h.contains("alpha") && h.contains("eu-de_finance"))
+                && total(footer(s)).is_some()
+        });
+        assert_ne!(total(footer(&finance)), Some(total_one), "{finance}");
+        tui.send(":");
+        tui.wait_for("the picker on the project", |s| {
+            s.contains("● eu-de_finance")
+        });
         tui.send("\x1b");
         // (waiting, so that q is not read as Alt+q)
         tui.wait_for("the picker to close", |s| !s.contains("Switch context"));

@@ -148,43 +148,55 @@ async fn project_entries(settings: Settings, client: Client) -> Result<Vec<Conte
 
 /// The settings `choice` resolves to from `c`, and how.
 fn resolve(c: &Current, choice: &ContextChoice) -> Result<(Settings, Resolution), String> {
-    let env = &config::process_env;
-    let err = |e: config::ConfigError| e.to_string();
-    match (choice, &c.resolution) {
+    let next = match (choice, &c.resolution) {
         (ContextChoice::Project { id, .. }, Resolution::Demo) => {
             let mut s = c.settings.clone();
             s.project_id = crate::api::ids::project_id(id).map_err(|e| e.0)?;
-            Ok((s, Resolution::Demo))
+            return Ok((s, Resolution::Demo));
         }
-        (_, Resolution::Demo) => Err("the demo has no profiles".to_owned()),
+        (_, Resolution::Demo) => return Err("the demo has no profiles".to_owned()),
         (ContextChoice::Profile(name), Resolution::Flags(f) | Resolution::EnvOnly(f)) => {
-            let flags = Overrides {
+            Resolution::Flags(Overrides {
                 profile: Some(name.clone()),
                 ..f.clone()
-            };
-            let s = config::resolve(&flags, env).map_err(err)?;
-            Ok((s, Resolution::Flags(flags)))
+            })
         }
         (ContextChoice::Env, Resolution::Flags(f) | Resolution::EnvOnly(f)) => {
-            let s = config::resolve_without_profiles(f, env).map_err(err)?;
-            Ok((s, Resolution::EnvOnly(f.clone())))
+            Resolution::EnvOnly(f.clone())
         }
-        (ContextChoice::Project { id, .. }, Resolution::Flags(f)) => {
-            let flags = Overrides {
-                project_id: Some(id.clone()),
-                ..f.clone()
-            };
-            let s = config::resolve(&flags, env).map_err(err)?;
-            Ok((s, Resolution::Flags(flags)))
+        // Another project on top of what is in effect, as `--project-id` would be.
+        (
+            ContextChoice::Project { id, .. },
+            r @ (Resolution::Flags(_) | Resolution::EnvOnly(_)),
+        ) => r.with_project(id),
+    };
+    let settings = next.settings()?;
+    Ok((settings, next))
+}
+
+impl Resolution {
+    /// The same resolution with `--project-id id` added.
+    fn with_project(&self, id: &str) -> Resolution {
+        let with = |f: &Overrides| Overrides {
+            project_id: Some(id.to_owned()),
+            ..f.clone()
+        };
+        match self {
+            Resolution::Flags(f) => Resolution::Flags(with(f)),
+            Resolution::EnvOnly(f) => Resolution::EnvOnly(with(f)),
+            Resolution::Demo => Resolution::Demo,
         }
-        (ContextChoice::Project { id, .. }, Resolution::EnvOnly(f)) => {
-            let flags = Overrides {
-                project_id: Some(id.clone()),
-                ..f.clone()
-            };
-            let s = config::resolve_without_profiles(&flags, env).map_err(err)?;
-            Ok((s, Resolution::EnvOnly(flags)))
+    }
+
+    /// Resolves settings as the command line would with these flags.
+    fn settings(&self) -> Result<Settings, String> {
+        let env = &config::process_env;
+        match self {
+            Resolution::Flags(f) => config::resolve(f, env),
+            Resolution::EnvOnly(f) => config::resolve_without_profiles(f, env),
+            Resolution::Demo => return Err("the demo's settings come from its server".to_owned()),
         }
+        .map_err(|e| e.to_string())
     }
 }
 
