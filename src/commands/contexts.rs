@@ -80,12 +80,12 @@ impl Contexts {
 }
 
 /// The profiles of the config file the settings came from, and "env".
-fn profile_entries(c: &Current) -> Vec<ContextEntry> {
-    if matches!(c.resolution, Resolution::Demo) {
+/// Reads the config file: call it off the async runtime.
+fn profile_entries(resolution: &Resolution, settings: &Settings) -> Vec<ContextEntry> {
+    if matches!(resolution, Resolution::Demo) {
         return Vec::new();
     }
-    let path = c
-        .settings
+    let path = settings
         .config_file
         .clone()
         .or_else(|| config::default_config_path(&config::process_env));
@@ -93,11 +93,11 @@ fn profile_entries(c: &Current) -> Vec<ContextEntry> {
         .and_then(|p| config::load_config(&p, false).ok())
         .map(|(file, _)| file.profiles.into_keys().collect())
         .unwrap_or_default();
-    let env_current = matches!(c.resolution, Resolution::EnvOnly(_));
+    let env_current = matches!(resolution, Resolution::EnvOnly(_));
     let mut entries: Vec<ContextEntry> = names
         .into_iter()
         .map(|name| ContextEntry {
-            current: !env_current && c.settings.profile.as_deref() == Some(name.as_str()),
+            current: !env_current && settings.profile.as_deref() == Some(name.as_str()),
             detail: "profile".to_owned(),
             label: name.clone(),
             choice: ContextChoice::Profile(name),
@@ -107,7 +107,7 @@ fn profile_entries(c: &Current) -> Vec<ContextEntry> {
         choice: ContextChoice::Env,
         label: "env".to_owned(),
         detail: "the environment, no profile".to_owned(),
-        current: env_current || c.settings.profile.is_none(),
+        current: env_current || settings.profile.is_none(),
     });
     entries
 }
@@ -216,14 +216,19 @@ async fn sign_in(
 
 impl ContextSource<Client> for Contexts {
     fn list(&self) -> Pending<ContextList> {
-        let (profiles, settings, client) = {
+        let (resolution, settings, client) = {
             let c = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-            (profile_entries(&c), c.settings.clone(), c.client.clone())
+            (c.resolution.clone(), c.settings.clone(), c.client.clone())
         };
         Box::pin(async move {
+            // The config file is read on the blocking pool, IAM asked meanwhile.
+            let file_settings = settings.clone();
+            let profiles =
+                tokio::task::spawn_blocking(move || profile_entries(&resolution, &file_settings));
+            let projects = project_entries(settings, client).await;
             ContextList {
-                profiles,
-                projects: project_entries(settings, client).await,
+                profiles: profiles.await.unwrap_or_default(),
+                projects,
             }
         })
     }
@@ -231,13 +236,22 @@ impl ContextSource<Client> for Contexts {
     fn connect(&self, choice: ContextChoice) -> Pending<Result<Connected<Client>, String>> {
         let current = Arc::clone(&self.current);
         Box::pin(async move {
-            let resolved = {
-                let c = current.lock().unwrap_or_else(PoisonError::into_inner);
-                resolve(&c, &choice)
+            // Resolving reads the config file and building a client the certificate
+            // store: both on the blocking pool, not the runtime's threads.
+            let (settings, resolution, client) = {
+                let (current, choice) = (Arc::clone(&current), choice.clone());
+                tokio::task::spawn_blocking(move || {
+                    let (settings, resolution) = {
+                        let c = current.lock().unwrap_or_else(PoisonError::into_inner);
+                        resolve(&c, &choice)?
+                    };
+                    let config = settings.client_config().map_err(|e| e.to_string())?;
+                    let client = Client::new(config).map_err(|e| e.to_string())?;
+                    Ok::<_, String>((settings, resolution, client))
+                })
+                .await
+                .map_err(|e| format!("the switch stopped: {e}"))??
             };
-            let (settings, resolution) = resolved?;
-            let config = settings.client_config().map_err(|e| e.to_string())?;
-            let client = Client::new(config).map_err(|e| e.to_string())?;
             let cbr = cbr_client(&settings, &client);
             sign_in(&settings, &client, cbr.as_ref()).await?;
             let name = match &choice {

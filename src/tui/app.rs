@@ -36,7 +36,7 @@ pub use context::ContextPicker;
 pub use dialog::{Confirm, ConfirmAction, Dialog, ExportDialog, SharePrompt, parse_targets};
 pub use exporting::ExportState;
 pub use find::Find;
-pub use picker::{ANY, Picking, StatusPicker};
+pub use picker::{ANY, ListPicker, Picking};
 pub use pivot::{MAX_PIVOTS, Pivot, PivotBy};
 pub use writes::{READ_ONLY, interval_text};
 
@@ -205,8 +205,9 @@ pub struct App {
     pub writing: Option<WriteRequest>,
     /// The export in progress.
     pub export: Option<ExportState>,
-    /// The status picker, while open (the status filter is chosen, never typed).
-    pub status_picker: Option<StatusPicker>,
+    /// The picker of a filter with known values (status, AZ) or of the sort key, while
+    /// open: those are chosen, never typed.
+    pub list_picker: Option<ListPicker>,
     /// Find in page (`F`), while open.
     pub find: Option<Find>,
     /// The queries before each pivot (`f`, `b`, `v`), the latest last; `Backspace` pops.
@@ -277,7 +278,7 @@ impl App {
             last_refresh: None,
             writing: None,
             export: None,
-            status_picker: None,
+            list_picker: None,
             find: None,
             pivots: Vec::new(),
             request_log: options.request_log.clone(),

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(View::Help { scroll }) = app.view {
         help::draw(frame, area, app, scroll);
     }
-    filters::draw_status_picker(frame, area, areas.filters, app);
+    filters::draw_list_picker(frame, area, areas.filters, app);
     cbr::draw_picker(frame, area, app);
     context::draw(frame, area, app);
     dialog::draw(frame, area, app);

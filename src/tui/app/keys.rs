@@ -31,8 +31,8 @@ impl App {
         if self.cbr.picker.is_some() {
             return self.cbr_picker_key(&key);
         }
-        if self.status_picker.is_some() {
-            return self.status_picker_key(&key);
+        if self.list_picker.is_some() {
+            return self.list_picker_key(&key);
         }
         if self.context_picker.is_some() {
             return self.context_picker_key(&key);
@@ -312,7 +312,7 @@ impl App {
             && matches!(key.code, KeyCode::Char(_) | KeyCode::Enter)
             && !key.modifiers.contains(KeyModifiers::CONTROL)
         {
-            self.open_status_picker(key);
+            self.open_field_picker(key);
             return None;
         }
         match key.code {

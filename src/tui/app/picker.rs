@@ -32,7 +32,7 @@ impl Picking {
 
 /// An open picker: what it sets, the choices and the highlighted one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusPicker {
+pub struct ListPicker {
     pub target: Picking,
     pub choices: Vec<String>,
     pub selected: usize,
@@ -91,7 +91,7 @@ impl App {
 
     /// A key on a picked field opens its picker on the current value, or on the first
     /// value starting with the typed letter.
-    pub(super) fn open_status_picker(&mut self, key: &KeyEvent) {
+    pub(super) fn open_field_picker(&mut self, key: &KeyEvent) {
         let field = self.form.focused();
         let choices = self.choices(field);
         let current = self.form.value(field).to_owned();
@@ -109,7 +109,7 @@ impl App {
             })
             .or_else(|| choices.iter().position(|s| *s == current))
             .unwrap_or(0);
-        self.status_picker = Some(StatusPicker {
+        self.list_picker = Some(ListPicker {
             target: Picking::Field(field),
             choices,
             selected,
@@ -150,7 +150,7 @@ impl App {
             self.sort_key().as_str()
         };
         let selected = choices.iter().position(|c| c == current).unwrap_or(0);
-        self.status_picker = Some(StatusPicker {
+        self.list_picker = Some(ListPicker {
             target: Picking::Sort,
             choices,
             selected,
@@ -180,11 +180,11 @@ impl App {
     }
 
     /// Keys while the picker is open: ↑↓ (j k) choose, Enter sets, Esc closes.
-    pub(super) fn status_picker_key(&mut self, key: &KeyEvent) -> Option<Effect> {
-        let p = self.status_picker.as_mut()?;
+    pub(super) fn list_picker_key(&mut self, key: &KeyEvent) -> Option<Effect> {
+        let p = self.list_picker.as_mut()?;
         self.dirty = true;
         match key.code {
-            KeyCode::Esc => self.status_picker = None,
+            KeyCode::Esc => self.list_picker = None,
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
                 p.selected = (p.selected + 1) % p.choices.len();
             }
@@ -194,7 +194,7 @@ impl App {
             KeyCode::Enter | KeyCode::Char(' ') => {
                 let choice = p.choices[p.selected].clone();
                 let target = p.target;
-                self.status_picker = None;
+                self.list_picker = None;
                 let Picking::Field(field) = target else {
                     return self.pick_sort(&choice);
                 };

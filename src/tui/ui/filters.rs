@@ -126,10 +126,10 @@ fn visible_from(text: &str, skip: usize) -> String {
     out
 }
 
-/// Draws the status picker under the filter bar, when open.
-pub fn draw_status_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App) {
+/// Draws the open list picker: a filter's under the filter bar, the sort key's under the sort.
+pub fn draw_list_picker(frame: &mut Frame, screen: Rect, bar: Rect, app: &App) {
     use ratatui::widgets::{Block, Clear};
-    let Some(p) = &app.status_picker else { return };
+    let Some(p) = &app.list_picker else { return };
     let t = &app.theme;
     let widest = p.choices.iter().map(|c| width(c)).max().unwrap_or(0);
     let w = (widest as u16 + 4).clamp(24, 40).min(screen.width);

@@ -611,7 +611,7 @@ fn sort_keys_apply_locally_to_all_rows() {
     // Newest first by default: created dates cycle over nine days.
     assert_eq!(shown_names(&app)[0], "pend-8");
     assert!(ch(&mut app, 's').is_none(), "no call");
-    let p = app.status_picker.clone().unwrap();
+    let p = app.list_picker.clone().unwrap();
     assert_eq!(p.choices, ["created", "name", "size", "status"]);
     assert_eq!(p.selected, 0, "on the key in effect");
     ch(&mut app, 'j');

@@ -13,26 +13,26 @@ fn the_status_is_picked_and_never_typed() {
     for c in "avai".chars() {
         assert!(ch(&mut app, c).is_none(), "no request while picking");
     }
-    let p = app.status_picker.clone().unwrap();
+    let p = app.list_picker.clone().unwrap();
     assert_eq!(p.choices[0], ANY);
     assert_eq!(p.choices.len(), 7, "any and VBS's six statuses");
     assert_eq!(p.choices[p.selected], "available");
     let req = fetch(key(&mut app, KeyCode::Enter));
     assert_eq!(req.query.filters.status, "available");
-    assert!(app.status_picker.is_none());
+    assert!(app.list_picker.is_none());
     // "any" clears it; Esc closes without a change; a paste is refused.
     key(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.status_picker.as_ref().unwrap().selected,
+        app.list_picker.as_ref().unwrap().selected,
         1,
         "opens on the current"
     );
     ch(&mut app, 'k');
-    assert_eq!(app.status_picker.as_ref().unwrap().selected, 0);
+    assert_eq!(app.list_picker.as_ref().unwrap().selected, 0);
     let req = fetch(key(&mut app, KeyCode::Enter));
     assert_eq!(req.query.filters.status, "");
     key(&mut app, KeyCode::Enter);
-    assert!(key(&mut app, KeyCode::Esc).is_none() && app.status_picker.is_none());
+    assert!(key(&mut app, KeyCode::Esc).is_none() && app.list_picker.is_none());
     assert!(app.update(Msg::Paste("avai".into())).is_none());
     assert_eq!(app.form.value(Field::Status), "");
 }
@@ -46,7 +46,7 @@ fn cbr_statuses_are_cbrs() {
     ch(&mut app, '/');
     key(&mut app, KeyCode::Tab);
     ch(&mut app, 'w');
-    let p = app.status_picker.clone().unwrap();
+    let p = app.list_picker.clone().unwrap();
     assert_eq!(p.choices.len(), 9);
     assert_eq!(p.choices[p.selected], "waiting_protect");
 }
@@ -75,7 +75,7 @@ fn status_picker_snapshots() {
 fn the_sort_picker_offers_only_meaningful_keys() {
     let mut app = loaded(80, 24);
     ch(&mut app, 's');
-    let p = app.status_picker.clone().unwrap();
+    let p = app.list_picker.clone().unwrap();
     assert_eq!(p.target, Picking::Sort);
     let updated = app.page.rows.iter().any(|r| r.updated_at.is_some());
     let mut want = vec!["created_at", "updated_at", "name", "status", "size", "id"];
@@ -93,14 +93,14 @@ fn the_sort_picker_offers_only_meaningful_keys() {
         r.updated_at = None;
     }
     ch(&mut app, 's');
-    let p = app.status_picker.clone().unwrap();
+    let p = app.list_picker.clone().unwrap();
     assert!(
         !p.choices.iter().any(|c| c == "updated_at"),
         "{:?}",
         p.choices
     );
     ch(&mut app, 's'); // "status", the first key with s
-    assert_eq!(app.status_picker.as_ref().unwrap().selected, 2);
+    assert_eq!(app.list_picker.as_ref().unwrap().selected, 2);
     ch(&mut app, 'j'); // "size"
     let req = fetch(key(&mut app, KeyCode::Enter));
     assert_eq!(req.query.sort_key, Some(crate::api::query::SortKey::Size));
